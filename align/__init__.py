@@ -1,0 +1,1 @@
+"""align: match reports across languages, align their sentences, show one-sided facts."""

@@ -1,0 +1,1 @@
+"""Multilingual sentence encoders, an embedding cache and a FAISS index."""
