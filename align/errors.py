@@ -13,3 +13,7 @@ class InputError(AlignError):
 
 class UnsupportedLanguageError(AlignError):
     """No loaded encoder covers the document's language."""
+
+
+class ModelNotAvailableError(AlignError):
+    """The requested embedding model is not on this machine; align never downloads at run time."""
