@@ -1,0 +1,352 @@
+"""Atomic facts — numbers, dates, names — found in text and compared across languages.
+
+Sentence embeddings blur exact values ("2001" and "2002" embed alike), so the
+atoms an analyst cares most about are compared symbolically instead: numbers by
+value whatever the digits (Western, Arabic-Indic, Persian), months and weekdays
+by index whatever the language, and names by a romanized consonant skeleton so
+that "Deramchi" finds "الدرامشي". Everything here is a pure function of text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from anyascii import anyascii
+from rapidfuzz import fuzz
+
+
+@dataclass(frozen=True)
+class Atom:
+    """One number, date or name; ``keys`` are its normalised values.
+
+    Two atoms of the same kind say the same thing when their keys intersect.
+    """
+
+    kind: str  # number | date | name
+    start: int
+    end: int
+    text: str
+    keys: frozenset[str]
+
+
+# --- numbers -----------------------------------------------------------------
+
+_GROUP_SEPARATORS = ",.'\u066c\u00a0\u202f\u2009 "
+_DECIMAL_SEPARATORS = ",.\u066b"
+# A run of digits with optional separators between digit groups; \d matches every
+# Unicode decimal digit, so Arabic-Indic and Persian digits are read as well.
+_NUMBER = re.compile(r"(?<![\w.,])\d+(?:[,.'\u066b\u066c\u00a0\u202f\u2009 ]\d+)*(?=(?:st|nd|rd|th|er|re|e|ème)?(?!\w))")
+_PERCENT = re.compile(r"\s?(?:%|٪|‰|per ?cent|pour ?cent|prozent|por ?ciento)", re.IGNORECASE)
+
+# Small numbers are often spelled out on one side and written in digits on the
+# other; these words only ever *cover* a digit, they are never reported.
+_NUMBER_WORDS = {
+    1: "one un une eins ein eine uno una واحد واحدة",
+    2: "two deux zwei dos اثنان اثنين اثنتين",
+    3: "three trois drei tres ثلاث ثلاثة",
+    4: "four quatre vier cuatro أربع أربعة اربعة",
+    5: "five cinq fünf cinco خمس خمسة",
+    6: "six sechs seis ست ستة",
+    7: "seven sept sieben siete سبع سبعة",
+    8: "eight huit acht ocho ثماني ثمانية",
+    9: "nine neuf neun nueve تسع تسعة",
+    10: "ten dix zehn diez عشر عشرة",
+    11: "eleven onze elf once",
+    12: "twelve douze zwölf doce",
+    100: "hundred cent hundert cien ciento مئة مائة",
+    1000: "thousand mille tausend mil ألف الف",
+    1000000: "million millions millionen millón millones مليون",
+    1000000000: "billion billions milliard milliards milliarde milliarden mil millones مليار",
+}
+_WORD_VALUE = {w: v for v, words in _NUMBER_WORDS.items() for w in words.split()}
+
+
+def _digits(text: str) -> str:
+    """Any Unicode decimal digits as ASCII digits, other characters unchanged."""
+    return "".join(str(unicodedata.digit(c)) if c.isdigit() else c for c in text)
+
+
+def _fmt(value: float) -> str:
+    return f"n:{value:g}"
+
+
+def number_values(token: str) -> frozenset[str]:
+    """All values a written number may stand for.
+
+    "1,500" is 1500 in English and 1.5 in French, so both readings are kept and
+    two numbers match when any reading agrees.
+    """
+    raw = _digits(token)
+    groups = re.split(r"[^0-9]", raw)
+    seps = re.findall(r"[^0-9]", raw)
+    if not seps:
+        return frozenset({_fmt(float(raw))})
+    readings = set()
+    last = seps[-1]
+    if last in _DECIMAL_SEPARATORS and len(set(seps)) <= 2:
+        readings.add("".join(groups[:-1]) + "." + groups[-1])
+    if all(s in _GROUP_SEPARATORS for s in seps) and all(len(g) == 3 for g in groups[1:]):
+        readings.add("".join(groups))
+    return frozenset(_fmt(float(r)) for r in readings if r.strip("."))
+
+
+def find_numbers(text: str) -> list[Atom]:
+    """Numbers written in digits (any script), with a following percent sign kept in the span."""
+    atoms = []
+    for match in _NUMBER.finditer(text):
+        token = match.group().rstrip(" \u00a0\u202f\u2009")
+        end = match.start() + len(token)
+        percent = _PERCENT.match(text, end)
+        span_end = percent.end() if percent else end
+        atoms.append(Atom("number", match.start(), span_end, text[match.start():span_end], number_values(token)))
+    return atoms
+
+
+def number_word_values(text: str) -> frozenset[str]:
+    """Values of spelled-out numbers, used only to cover digits on the other side."""
+    return frozenset(_fmt(_WORD_VALUE[w]) for w in _words(text) if w in _WORD_VALUE)
+
+
+# --- dates -------------------------------------------------------------------
+
+_MONTHS = [
+    "january janvier januar jänner enero يناير كانون_الثاني جانفي",
+    "february février fevrier februar febrero فبراير شباط فيفري",
+    "march mars märz marz marzo مارس آذار اذار",
+    "april avril abril أبريل ابريل إبريل نيسان أفريل افريل",
+    "may mai mayo مايو أيار ايار ماي",
+    "june juin juni junio يونيو يونيه حزيران جوان",
+    "july juillet juli julio يوليو يوليه تموز جويلية",
+    "august août aout agosto أغسطس اغسطس آب أوت اوت",
+    "september septembre septiembre سبتمبر أيلول ايلول",
+    "october octobre oktober octubre أكتوبر اكتوبر تشرين_الأول تشرين_الاول",
+    "november novembre noviembre نوفمبر تشرين_الثاني",
+    "december décembre decembre dezember diciembre ديسمبر كانون_الأول كانون_الاول",
+]
+_WEEKDAYS = [
+    "monday lundi montag lunes الاثنين الإثنين",
+    "tuesday mardi dienstag martes الثلاثاء",
+    "wednesday mercredi mittwoch miércoles miercoles الأربعاء الاربعاء",
+    "thursday jeudi donnerstag jueves الخميس",
+    "friday vendredi freitag viernes الجمعة",
+    "saturday samedi samstag sonnabend sábado sabado السبت",
+    "sunday dimanche sonntag domingo الأحد الاحد",
+]
+_DATE_WORDS = {
+    **{w.replace("_", " "): f"month:{i}" for i, ws in enumerate(_MONTHS, 1) for w in ws.split()},
+    **{w: f"weekday:{i}" for i, ws in enumerate(_WEEKDAYS, 1) for w in ws.split()},
+}
+# Chinese and Japanese write months and weekdays with digits or fixed characters.
+_CJK_MONTH = re.compile(r"(\d{1,2})\s?月")
+_CJK_WEEKDAY = re.compile(r"(?:星期|周|週)([一二三四五六日天])")
+_CJK_WEEKDAY_INDEX = {c: i for i, c in enumerate("一二三四五六", 1)} | {"日": 7, "天": 7}
+_DATE_PHRASE = re.compile(
+    r"(?:" + "|".join(sorted((re.escape(w) for w in _DATE_WORDS), key=len, reverse=True)) + r")",
+    re.IGNORECASE,
+)
+_ARABIC_CLITICS = "وفبلك"
+
+
+def find_dates(text: str) -> list[Atom]:
+    """Month and weekday names in any supported language; the key is the month or weekday index.
+
+    A day number or year next to the month is part of the span (so the analyst sees
+    "أغسطس 2001", not two facts) and is compared as a number separately.
+    """
+    atoms = []
+    for match in _DATE_PHRASE.finditer(text):
+        start, end = match.span()
+        prefix = text[max(0, start - 2):start]
+        clitic_ok = not prefix or not prefix[-1].isalpha() or (
+            prefix[-1] in _ARABIC_CLITICS and (len(prefix) < 2 or not prefix[-2].isalpha()))
+        if not clitic_ok or (end < len(text) and text[end].isalpha()):
+            continue
+        key = _DATE_WORDS[match.group().lower()]
+        atoms.append(_widen_date(text, start, end, key))
+    for match in _CJK_MONTH.finditer(text):
+        atoms.append(_widen_date(text, *match.span(), f"month:{int(_digits(match.group(1)))}"))
+    for match in _CJK_WEEKDAY.finditer(text):
+        atoms.append(Atom("date", *match.span(), match.group(), frozenset({f"weekday:{_CJK_WEEKDAY_INDEX[match.group(1)]}"})))
+    return atoms
+
+
+_DAY_BEFORE = re.compile(r"(?:\d{1,2}(?:er|st|nd|rd|th|\.)?\s+)$")
+_YEAR_AFTER = re.compile(r"^(?:,?\s+(?:de\s+|del\s+)?(?:\d{1,2},?\s+)?\d{4}|\s*\d{1,2}(?:st|nd|rd|th)?\b(?:,?\s+\d{4})?)")
+
+
+def _widen_date(text: str, start: int, end: int, key: str) -> Atom:
+    day = _DAY_BEFORE.search(_digits(text[max(0, start - 8):start]))
+    if day:
+        start -= len(day.group())
+    year = _YEAR_AFTER.match(_digits(text[end:end + 14]))
+    if year:
+        end += len(year.group())
+    return Atom("date", start, end, text[start:end], frozenset({key}))
+
+
+# --- names -------------------------------------------------------------------
+
+_PARTICLES = {"de", "du", "des", "la", "le", "di", "da", "van", "von", "der", "den", "al", "el", "bin", "ben", "ibn", "abu", "bou", "y"}
+_LATIN_WORD = re.compile(r"[^\W\d_][\w'’\-]*")
+_SENTENCE_START = re.compile(r"(?:^|[.!?…:;\"«»“”(\n]\s*)$")
+
+
+def _is_latin(word: str) -> bool:
+    return all("LATIN" in unicodedata.name(c, "") for c in word if c.isalpha())
+
+
+def _strip_elision(word: str, start: int) -> tuple[str, int]:
+    """Drop a French/Italian elided article: "l'Algérie" -> "Algérie"."""
+    match = re.match(r"^(?:[lLdDjJnNsScCmMtT]|qu|Qu)['’]", word)
+    if match:
+        return word[match.end():], start + match.end()
+    return word, start
+
+
+def find_names(text: str) -> list[Atom]:
+    """Capitalised Latin-script words and runs of them ("Khaled El Mazen").
+
+    A capitalised word opening a sentence is skipped unless it starts a longer run:
+    there capitals say nothing. Scripts without capitals are matched *against*
+    these names, not searched for names of their own.
+    """
+    runs: list[list[tuple[str, int]]] = []
+    current: list[tuple[str, int]] = []
+    for match in _LATIN_WORD.finditer(text):
+        word, start = _strip_elision(match.group().rstrip("'’-"), match.start())
+        gap = text[current[-1][1] + len(current[-1][0]):start] if current else ""
+        if current and (gap.strip() or "\n" in gap):
+            runs.append(current)
+            current = []
+        if not word or not _is_latin(word):
+            if current:
+                runs.append(current)
+                current = []
+            continue
+        if word[0].isupper():
+            current.append((word, start))
+        elif current and word.lower() in _PARTICLES:
+            current.append((word, start))
+        elif current:
+            runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    atoms = []
+    for run in runs:
+        while run and run[-1][0].lower() in _PARTICLES and not run[-1][0][0].isupper():
+            run = run[:-1]
+        while len(run) > 1 and run[0][0].lower() in _PARTICLES:
+            run = run[1:]
+        if not run:
+            continue
+        first_start = run[0][1]
+        if len(run) == 1 and _SENTENCE_START.search(text[:first_start]):
+            continue
+        end = run[-1][1] + len(run[-1][0])
+        words = [w for w, _ in run if w.lower() not in _PARTICLES]
+        keys = frozenset(skeleton(w) for w in words if len(skeleton(w)) >= 2)
+        if keys:
+            atoms.append(Atom("name", first_start, end, text[first_start:end], keys))
+    return atoms
+
+
+_SKELETON_RULES = [("sch", "sh"), ("tch", "sh"), ("ch", "sh"), ("ph", "f"), ("ck", "k"), ("ou", "w"),
+                   ("p", "b"), ("v", "f"), ("q", "k"), ("c", "k"), ("x", "ks"), ("gh", "g"), ("dj", "j"), ("g", "j"),
+                   ("kh", "k"), ("th", "t"), ("dh", "d"), ("z", "s")]
+
+
+def skeleton(word: str) -> str:
+    """A romanized consonant skeleton: vowels and doubled letters gone, near-sounds merged.
+
+    Arabic spells most vowels not at all and French spells "sh" as "ch"; what is left
+    after this is close across scripts ("Deramchi" and "الدرامشي" both give "drmsh").
+    """
+    word = _strip_arabic_article(word)
+    roman = re.sub(r"[^a-z]", "", anyascii(word).lower())
+    for old, new in _SKELETON_RULES:
+        roman = roman.replace(old, new)
+    consonants = re.sub(r"[aeiouyw]", "", roman)
+    return re.sub(r"(.)\1+", r"\1", consonants)
+
+
+def _strip_arabic_article(word: str) -> str:
+    """"بالجزائر" -> "جزائر", "الدرامشي" -> "درامشي", "El-Mazen" -> "Mazen"."""
+    word = re.sub(r"^(?:[Ee]l|[Aa]l)[-‐]", "", word)
+    if word and "ARABIC" in unicodedata.name(word[0], ""):
+        word = re.sub(r"^(?:[وف]?(?:[بلك]?ال|لل)|[وفبلك](?=\w{3}))", "", word)
+    return word
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in re.findall(r"[^\W\d_]+", text)]
+
+
+def word_skeletons(text: str) -> set[str]:
+    """Skeletons of every word of a text, to look names up in any script."""
+    return {s for s in (skeleton(w) for w in re.findall(r"[^\W\d_][\w\-]*", text)) if s}
+
+
+def name_found(name: Atom, skeletons: set[str], threshold: float = 80.0) -> bool:
+    """Whether any word of a name is spelled, in any script, among the other side's words.
+
+    Short skeletons ("Li" -> "l") must match exactly; longer ones fuzzily, since
+    transliterations disagree on a letter or two ("Tripoli" ~ "طرابلس").
+    """
+    for key in name.keys:
+        if key in skeletons:
+            return True
+        if len(key) >= 3 and any(len(s) >= 3 and fuzz.ratio(key, s) >= threshold for s in skeletons):
+            return True
+    return False
+
+
+def find_atoms(text: str) -> list[Atom]:
+    """Every number, date and name of a text; numbers inside a date are left to the date."""
+    dates = find_dates(text)
+    numbers = [n for n in find_numbers(text) if not _inside_any(n, dates)]
+    names = [n for n in find_names(text) if not any(d.start < n.end and n.start < d.end for d in dates)]
+    return sorted(dates + numbers + names, key=lambda a: (a.start, a.end))
+
+
+def _inside_any(atom: Atom, others: list[Atom]) -> bool:
+    return any(o.start <= atom.start and atom.end <= o.end for o in others)
+
+
+def number_keys(text: str) -> frozenset[str]:
+    """Every value a text states, in digits (dates' days and years included) or in words."""
+    return frozenset().union(*(n.keys for n in find_numbers(text))) | number_word_values(text)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What a stretch of the other version states, in comparable form."""
+
+    numbers: frozenset[str]
+    dates: frozenset[str]
+    skeletons: frozenset[str]
+
+
+def profile(text: str) -> Profile:
+    """Summarise a text so that atoms of the other version can be looked up in it."""
+    return Profile(
+        numbers=number_keys(text),
+        dates=frozenset().union(*(d.keys for d in find_dates(text))),
+        skeletons=frozenset(word_skeletons(text)),
+    )
+
+
+def is_covered(atom: Atom, other: Profile) -> bool:
+    """Whether the other version states this atom too.
+
+    A date is covered when its month or weekday is there and so is every number in
+    its span ("août 2001" is not covered by "أغسطس 2002").
+    """
+    if atom.kind == "number":
+        return bool(atom.keys & other.numbers)
+    if atom.kind == "date":
+        numbers = find_numbers(atom.text)
+        return bool(atom.keys & other.dates) and all(n.keys & other.numbers for n in numbers)
+    return name_found(atom, set(other.skeletons))
