@@ -1,0 +1,60 @@
+"""The JSON contract of ``align pair --format json``.
+
+Offsets point into the decoded input *file*: when ingest mapped the file to a
+cleaned text (HTML main-text extraction), the document knows how to map back
+and every offset goes through that mapping. ``schema.json`` beside this module
+describes the output.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from align.types import Document, PairResult
+
+SCORE_DIGITS = 4
+
+
+def source_span(doc: Document, start: int, end: int) -> tuple[int, int]:
+    """Offsets in the input file for a span of ``doc.text``; identity when ingest kept the file's text."""
+    mapper = getattr(doc, "source_span", None)
+    return tuple(mapper(start, end)) if callable(mapper) else (start, end)  # type: ignore[return-value]
+
+
+def score(value: float) -> float | None:
+    """Rounded for reading; None (JSON null) for NaN or infinity, which JSON cannot carry."""
+    return round(value, SCORE_DIGITS) if math.isfinite(value) else None
+
+
+def document_json(doc: Document) -> dict[str, Any]:
+    sentences = []
+    for sentence in doc.sentences:
+        start, end = source_span(doc, sentence.start, sentence.end)
+        sentences.append({"text": sentence.text, "start": start, "end": end})
+    return {"path": doc.path, "lang": doc.lang, "sentences": sentences}
+
+
+def result_json(result: PairResult) -> dict[str, Any]:
+    """The result as plain JSON-ready data."""
+    facts = []
+    for fact in result.facts:
+        doc = result.source if fact.side == "source" else result.target
+        start, end = source_span(doc, fact.start, fact.end)
+        facts.append(
+            {"side": fact.side, "start": start, "end": end, "text": fact.text, "kind": fact.kind, "score": score(fact.score)}
+        )
+    return {
+        "source": document_json(result.source),
+        "target": document_json(result.target),
+        "alignment": [
+            {"source": list(bead.source), "target": list(bead.target), "score": score(bead.score)} for bead in result.beads
+        ],
+        "facts": facts,
+    }
+
+
+def render_json(result: PairResult) -> str:
+    """The result as a JSON document (UTF-8 text kept readable, not \\u-escaped)."""
+    return json.dumps(result_json(result), ensure_ascii=False, indent=1) + "\n"

@@ -1,0 +1,72 @@
+"""Rich text pieces shared by the terminal report and the side-by-side view.
+
+When the console emits no styles at all (output piped to a file), fact spans
+are bracketed instead, so the highlight survives as plain characters.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.text import Text
+
+from align.report.summary import Segment, file_name, segments
+from align.types import Document, Fact
+
+FACT_STYLES = {
+    "number": "bold black on bright_yellow",
+    "date": "bold black on bright_yellow",
+    "name": "bold black on bright_cyan",
+    "clause": "bold black on yellow",
+    "sentence": "bold black on yellow",
+}
+DEFAULT_FACT_STYLE = "bold black on yellow"
+ONE_SIDED_STYLE = "on grey23"
+GAP_STYLE = "dim"
+FACT_OPEN, FACT_CLOSE = "⟦", "⟧"
+
+
+def plain_output(console: Console) -> bool:
+    """True when nothing the console prints will carry a style."""
+    return console.color_system is None
+
+
+def fact_style(fact: Fact) -> str:
+    return FACT_STYLES.get(fact.kind, DEFAULT_FACT_STYLE)
+
+
+def highlighted(pieces: list[Segment], *, marked: bool) -> Text:
+    """Join sentence pieces, styling (and, if ``marked``, bracketing) the fact spans."""
+    text = Text()
+    for piece in pieces:
+        if not piece.facts:
+            text.append(piece.text)
+        elif marked:
+            text.append(f"{FACT_OPEN}{piece.text}{FACT_CLOSE}", style=fact_style(piece.facts[0]))
+        else:
+            text.append(piece.text, style=fact_style(piece.facts[0]))
+    return text
+
+
+def legend(*, marked: bool) -> Text:
+    """One line naming each fact kind in the style it is shown with."""
+    text = Text("facts: ", style="bold")
+    for kind, style in FACT_STYLES.items():
+        label = f"{FACT_OPEN}{kind}{FACT_CLOSE}" if marked else f" {kind} "
+        text.append(label, style=style)
+        text.append(" ")
+    return text
+
+
+def side_title(doc: Document, side: str) -> str:
+    """"source fr · 001.txt": which side, which language, which file."""
+    return f"{side} {doc.lang} · {file_name(doc)}"
+
+
+def bead_text(doc: Document, indices: tuple[int, ...], facts: list[Fact], *, marked: bool, tinted: bool) -> Text:
+    """The sentences one side of a bead holds, joined by spaces, facts highlighted."""
+    text = Text(style=ONE_SIDED_STYLE if tinted else "")
+    for position, index in enumerate(indices):
+        if position:
+            text.append(" ")
+        text.append_text(highlighted(segments(doc, doc.sentences[index], facts), marked=marked))
+    return text
