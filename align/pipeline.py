@@ -1,0 +1,127 @@
+"""The Python API: read two reports, align them, find what only one says.
+
+The CLI is a thin layer over these functions; notebooks and other programs
+call them directly and get typed records back (``align.types``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+
+import numpy as np
+
+from align.anchors import shared_anchors
+from align.errors import UnsupportedLanguageError
+from align.facts import find_facts
+from align.ingest import ingest_text, load_document
+from align.segment import segment, split_lines
+from align.sentalign import align_embeddings
+from align.types import Bead, Block, Document, PairResult
+from embeddings import Encoder, load_encoder
+
+log = logging.getLogger(__name__)
+
+
+def _segmented(doc: Document, presegmented: bool) -> Document:
+    """Fill ``doc.sentences``: one a line when the user already split them."""
+    if presegmented:
+        doc.sentences = split_lines(doc.text)
+        doc.blocks = [Block(s.start, s.end) for s in doc.sentences]
+        doc.furniture = []
+    else:
+        doc.sentences = segment(doc.text, doc.blocks, doc.lang)
+    return doc
+
+
+def prepare(
+    text: str,
+    *,
+    path: str | None = None,
+    lang: str | None = None,
+    presegmented: bool = False,
+    fmt: str = "text",
+) -> Document:
+    """Ingest and segment a text already in memory."""
+    doc = ingest_text(text, path=path, fmt="text" if presegmented else fmt, lang=lang)
+    return _segmented(doc, presegmented)
+
+
+def load(path: str | os.PathLike, *, lang: str | None = None, presegmented: bool = False, fmt: str | None = None) -> Document:
+    """Read, ingest and segment a file."""
+    doc = load_document(path, fmt="text" if presegmented else fmt, lang=lang)
+    return _segmented(doc, presegmented)
+
+
+def sentence_texts(doc: Document) -> list[str]:
+    """Sentences as the encoder should see them: whitespace collapsed."""
+    return [" ".join(s.text.split()) for s in doc.sentences]
+
+
+def check_language(doc: Document, encoder: Encoder) -> None:
+    """Refuse a document whose language the encoder was not trained on."""
+    if encoder.languages is not None and doc.lang not in encoder.languages:
+        where = doc.path or "the input"
+        raise UnsupportedLanguageError(
+            f"{where}: language '{doc.lang}' is not supported by model {encoder.name}; "
+            f"choose one that covers it with --model (e.g. e5, or a sentence-transformers model such as LaBSE)"
+        )
+
+
+def embed(doc: Document, encoder: Encoder) -> np.ndarray:
+    """Sentence embeddings of a document, one L2-normalised row per sentence."""
+    return embed_many([doc], encoder)[0]
+
+
+def align_embedded(source: Document, target: Document, source_emb: np.ndarray, target_emb: np.ndarray) -> list[Bead]:
+    """Sentence alignment of two embedded documents (the pure DP plus its anchors)."""
+    src_texts, tgt_texts = sentence_texts(source), sentence_texts(target)
+    return align_embeddings(
+        source_emb,
+        target_emb,
+        np.array([len(t) for t in src_texts]),
+        np.array([len(t) for t in tgt_texts]),
+        shared=shared_anchors(src_texts, tgt_texts),
+    )
+
+
+def pair(
+    source: str | Document,
+    target: str | Document,
+    *,
+    src_lang: str | None = None,
+    tgt_lang: str | None = None,
+    model: str | Encoder | None = None,
+    presegmented: bool = False,
+    facts: bool = True,
+) -> PairResult:
+    """Align two reports given as texts or prepared documents.
+
+    ``model`` is an encoder, or a name for :func:`embeddings.load_encoder`
+    (default USE multilingual v3).
+    """
+    src_doc = source if isinstance(source, Document) else prepare(source, lang=src_lang, presegmented=presegmented)
+    tgt_doc = target if isinstance(target, Document) else prepare(target, lang=tgt_lang, presegmented=presegmented)
+    encoder = model if isinstance(model, Encoder) else load_encoder(model)
+    return pair_documents(src_doc, tgt_doc, encoder, facts=facts)
+
+
+def pair_documents(source: Document, target: Document, encoder: Encoder, *, facts: bool = True) -> PairResult:
+    """Align two prepared documents with a loaded encoder."""
+    if source.lang == target.lang:
+        log.warning("both documents are in '%s': aligning them as two versions in one language", source.lang)
+    source_emb, target_emb = embed_many([source, target], encoder)
+    beads = align_embedded(source, target, source_emb, target_emb)
+    found = find_facts(source, target, beads, encoder, source_emb, target_emb) if facts else []
+    return PairResult(source=source, target=target, beads=beads, facts=found)
+
+
+def embed_many(docs: Sequence[Document], encoder: Encoder) -> list[np.ndarray]:
+    """Embed several documents in one encoder call (one batch amortises the model's overhead)."""
+    for doc in docs:
+        check_language(doc, encoder)
+    texts = [sentence_texts(doc) for doc in docs]
+    flat = encoder.encode([t for group in texts for t in group])
+    bounds = np.cumsum([0] + [len(group) for group in texts])
+    return [flat[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
