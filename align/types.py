@@ -48,6 +48,28 @@ class Document:
     furniture: list[Span] = field(default_factory=list)
     metadata: dict[str, str] = field(default_factory=dict)
     sentences: list[Sentence] = field(default_factory=list)
+    # For HTML and Markdown, ``text`` is the extracted plain text; these give, for
+    # each of its characters, the half-open range it came from in the decoded input
+    # file (an entity such as ``&raquo;`` is one character from several). None means
+    # ``text`` is the file itself.
+    source_offsets: list[int] | None = None
+    source_ends: list[int] | None = None
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map ``text[start:end]`` to the characters of the input file it came from."""
+        if self.source_offsets is None:
+            return start, end
+        if start >= end:  # an empty span sits where the next character starts
+            at = self.source_offsets[start] if start < len(self.source_offsets) else self._source_end(start - 1)
+            return at, at
+        return self.source_offsets[start], self._source_end(end - 1)
+
+    def _source_end(self, index: int) -> int:
+        if index < 0 or self.source_offsets is None:
+            return 0
+        if self.source_ends is None:
+            return self.source_offsets[index] + 1
+        return self.source_ends[index]
 
 
 @dataclass(frozen=True)
