@@ -1,0 +1,440 @@
+"""``align batch``: match new reports against a stored corpus and align the matched pairs.
+
+The stages are pure functions over shards of documents, so that a distributed engine
+could run them as they are; only :func:`run_batch` touches the store:
+
+    list_inputs      paths -> input items (files, one item per JSONL line)
+    ingest_shard     input items -> prepared documents (+ the ones skipped, with why)
+    embed_shard      documents -> sentence vectors and document vectors
+    find_candidates  document vectors + per-language indices -> candidate pairs
+    score_shard      candidate pairs + vectors -> pair scores (sentence alignment)
+    resolve          (align.match.resolve_one_to_one) all pair scores -> matches
+
+A run embeds only documents whose content is new to the corpus, scores only the
+documents not yet scored, then re-decides the one-to-one matches over every stored
+pair score, so the outcome does not depend on which run a report arrived in.
+
+JSONL input: one report per line, a JSON object with ``"text"`` (required) and
+optionally ``"id"`` (kept as the document id), ``"lang"`` (ISO 639-1, skips language
+identification), ``"path"`` (where the report came from; default ``FILE.jsonl:LINE``)
+and ``"format"`` (``text``, ``markdown`` or ``html``; default ``text``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from align.errors import AlignError
+from align.facts import find_facts
+from align.match import (
+    CANDIDATES,
+    Match,
+    PairScore,
+    document_vector,
+    orient,
+    resolve_one_to_one,
+    score_alignment,
+    sentence_background,
+)
+from align.pipeline import align_embedded, check_language, embed_many, load, prepare
+from align.store import Store, StoredDocument, content_hash
+from align.types import Document
+from embeddings import Encoder, VectorIndex, load_encoder
+
+log = logging.getLogger(__name__)
+
+REPORT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml"})
+JSONL_SUFFIX = ".jsonl"
+ID_LENGTH = 12  # hex digits of the content hash used as a document id
+EMBED_SHARD = 32  # documents per encoder call: big batches are what make encoders fast
+
+
+@dataclass(frozen=True)
+class InputItem:
+    """One report to read: a file, or one JSONL record already parsed."""
+
+    path: str
+    text: str | None = None  # None: read the file at ``path``
+    doc_id: str | None = None
+    lang: str | None = None
+    fmt: str | None = None
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An input that could not be used, and why (the CLI names it on stderr)."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A segmented document with its identity in the corpus."""
+
+    doc: Document
+    doc_id: str
+    digest: str
+
+
+@dataclass(frozen=True)
+class PairEntry:
+    """A matched pair as reported (ids are document ids)."""
+
+    source: str
+    target: str
+    score: float
+    source_coverage: float
+    target_coverage: float
+    facts: int | None
+
+
+@dataclass
+class BatchResult:
+    """The corpus after a run: every document, the matches, what stayed unmatched."""
+
+    documents: list[StoredDocument]
+    pairs: list[PairEntry]
+    unmatched: list[str]
+    skipped: list[Skipped] = field(default_factory=list)
+    new: list[str] = field(default_factory=list)  # ids of documents this run embedded
+    pairs_scored: int = 0  # pair alignments this run computed
+
+
+# -- stages ------------------------------------------------------------------------------
+
+
+def list_inputs(paths: Sequence[str]) -> tuple[list[InputItem], list[Skipped]]:
+    """Expand folders (recursively, sorted) and JSONL files into input items."""
+    items: list[InputItem] = []
+    skipped: list[Skipped] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES | {JSONL_SUFFIX})
+        elif path.exists():
+            files = [path]
+        else:
+            skipped.append(Skipped(raw, "no such file or folder"))
+            continue
+        for file in files:
+            if file.suffix.lower() == JSONL_SUFFIX:
+                records, bad = _jsonl_items(file)
+                items.extend(records)
+                skipped.extend(bad)
+            else:
+                items.append(InputItem(str(file)))
+    return items, skipped
+
+
+def _jsonl_items(file: Path) -> tuple[list[InputItem], list[Skipped]]:
+    items: list[InputItem] = []
+    skipped: list[Skipped] = []
+    try:
+        lines = file.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as err:
+        return [], [Skipped(str(file), f"cannot read JSONL: {err}")]
+    for number, line in enumerate(lines, start=1):
+        where = f"{file}:{number}"
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            skipped.append(Skipped(where, f"not JSON: {err.msg}"))
+            continue
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            skipped.append(Skipped(where, 'a JSONL record needs a "text" string'))
+            continue
+        fields = {name: record.get(name) for name in ("id", "lang", "path", "format")}
+        if any(value is not None and not isinstance(value, str) for value in fields.values()):
+            skipped.append(Skipped(where, '"id", "lang", "path" and "format" must be strings'))
+            continue
+        items.append(InputItem(fields["path"] or where, record["text"], fields["id"], fields["lang"], fields["format"]))
+    return items, skipped
+
+
+def ingest_shard(items: Sequence[InputItem]) -> tuple[list[Prepared], list[Skipped]]:
+    """Read, clean, identify and segment each item; bad inputs are skipped, not fatal."""
+    prepared: list[Prepared] = []
+    skipped: list[Skipped] = []
+    for item in items:
+        try:
+            if item.text is None:
+                doc = load(item.path, lang=item.lang)
+            else:
+                doc = prepare(item.text, path=item.path, lang=item.lang, fmt=item.fmt or "text")
+        except AlignError as err:
+            skipped.append(Skipped(item.path, str(err)))
+            continue
+        if not doc.sentences:
+            skipped.append(Skipped(item.path, "no sentences to align"))
+            continue
+        digest = content_hash(doc.text)
+        prepared.append(Prepared(doc, item.doc_id or digest[:ID_LENGTH], digest))
+    return prepared, skipped
+
+
+def embed_shard(docs: Sequence[Document], encoder: Encoder) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(sentence vectors, document vector) of each document, in one encoder call."""
+    return [(vectors, document_vector(vectors)) for vectors in embed_many(docs, encoder)]
+
+
+def find_candidates(
+    queries: Mapping[int, tuple[str, np.ndarray]], indices: Mapping[str, VectorIndex], k: int = CANDIDATES
+) -> dict[int, dict[str, list[int]]]:
+    """For each query document (key -> (lang, document vector)): its nearest documents in
+    every *other* language, best first."""
+    out: dict[int, dict[str, list[int]]] = {key: {} for key in queries}
+    for lang, index in indices.items():
+        keys = [key for key, (query_lang, _) in queries.items() if query_lang != lang]
+        if not keys:
+            continue
+        _, ids = index.search(np.stack([queries[key][1] for key in keys]), k)
+        for key, row in zip(keys, ids):
+            out[key][lang] = [int(i) for i in row if i >= 0]
+    return out
+
+
+@dataclass(frozen=True)
+class Embedded:
+    """What scoring needs of one document."""
+
+    doc: Document
+    vectors: np.ndarray
+    lengths: np.ndarray
+
+
+def score_shard(
+    pairs: Sequence[tuple[int, int]],
+    embedded: Mapping[int, Embedded],
+    backgrounds: Mapping[tuple[int, str], np.ndarray],
+) -> list[tuple[int, int, PairScore]]:
+    """Sentence-align each (source, target) pair and score how much of it is translated.
+
+    ``backgrounds[(key, lang)]`` is each sentence's similarity to its neighbourhood
+    in ``lang`` (see :func:`align.match.sentence_background`).
+    """
+    out = []
+    for source, target in pairs:
+        s, t = embedded[source], embedded[target]
+        beads = align_embedded(s.doc, t.doc, s.vectors, t.vectors)
+        score = score_alignment(beads, backgrounds[source, t.doc.lang], backgrounds[target, s.doc.lang], s.lengths, t.lengths)
+        out.append((source, target, score))
+    return out
+
+
+# -- the run (store at the edges) ---------------------------------------------------------
+
+
+def run_batch(paths: list[str], db_path: str, *, model: str | None = None, progress: bool = True) -> BatchResult:
+    """Add the reports under ``paths`` to the corpus in ``db_path``, match and align them."""
+    encoder = load_encoder(model, cache_dir=False)
+    with Store(db_path) as store, _progress(progress) as bar:
+        items, skipped = list_inputs(paths)
+        new_ids = _add_documents(store, items, encoder, skipped, bar)
+        indices = {lang: index for lang in store.embedded_languages(encoder.name) if (index := store.load_index(encoder.name, lang))}
+        scored = _score_pending(store, encoder.name, indices, bar)
+        languages = store.languages()
+        store.replace_matches(encoder.name, resolve_one_to_one(store.scored_pairs(encoder.name), languages))
+        _add_facts(store, encoder, bar)
+        return _result(store, encoder.name, skipped, new_ids, scored)
+
+
+def _add_documents(store: Store, items: Sequence[InputItem], encoder: Encoder, skipped: list[Skipped], bar: Progress) -> list[str]:
+    """Ingest and embed whatever is not in the corpus yet; one commit per document."""
+    task = bar.add_task("Reading and embedding", total=len(items))
+    new_ids: list[str] = []
+    for start in range(0, len(items), EMBED_SHARD):
+        shard = items[start : start + EMBED_SHARD]
+        prepared, bad = ingest_shard(shard)
+        skipped.extend(bad)
+        todo: list[tuple[int, Prepared]] = []
+        for item in prepared:
+            key = store.find_document(item.digest)
+            if key is None:
+                if store.id_taken(item.doc_id):
+                    skipped.append(Skipped(item.doc.path or item.doc_id, f"id {item.doc_id!r} is already used by another document"))
+                    continue
+                try:
+                    check_language(item.doc, encoder)
+                except AlignError as err:
+                    skipped.append(Skipped(item.doc.path or item.doc_id, str(err)))
+                    continue
+                key = store.add_document(item.doc, item.doc_id, item.digest)
+            if not store.has_embeddings(key, encoder.name):
+                todo.append((key, item))
+        for (key, item), (vectors, doc_vector) in zip(todo, embed_shard([p.doc for _, p in todo], encoder) if todo else []):
+            store.save_embeddings(key, encoder.name, vectors, doc_vector)
+            new_ids.append(item.doc_id)
+        bar.advance(task, len(shard))
+    log.info("embedded %d new documents, skipped %d inputs", len(new_ids), len(skipped))
+    return new_ids
+
+
+def _score_pending(store: Store, encoder: str, indices: Mapping[str, VectorIndex], bar: Progress) -> int:
+    """Score every unscored document against the corpus; one commit per document."""
+    pending = store.unscored(encoder)
+    if not pending:
+        return 0
+    languages = store.languages()
+    done = {(m.source, m.target) for m in store.scored_pairs(encoder)}
+    cache = _EmbeddedCache(store, encoder)
+    backgrounds = _Backgrounds(cache, indices)
+    queries = {key: (languages[key], document_vector(cache[key].vectors)) for key in pending}
+    candidates = find_candidates(queries, indices)
+    task = bar.add_task("Matching", total=len(pending))
+    computed = 0
+    for key in pending:
+        pairs = sorted(
+            {orient(key, languages[key], other, languages[other]) for found in candidates[key].values() for other in found}
+            - done
+        )
+        scores = score_shard(pairs, cache, backgrounds.for_pairs(pairs, languages))
+        store.save_scores(key, encoder, scores)
+        done.update(pairs)
+        computed += len(pairs)
+        bar.advance(task)
+    log.info("scored %d candidate pairs for %d documents", computed, len(pending))
+    return computed
+
+
+class _EmbeddedCache(dict):
+    """Documents and vectors read from the store on first use, kept for the run."""
+
+    def __init__(self, store: Store, encoder: str) -> None:
+        super().__init__()
+        self._store = store
+        self._encoder = encoder
+
+    def __missing__(self, key: int) -> Embedded:
+        doc = self._store.load_document(key)
+        vectors = self._store.sentence_vectors([key], self._encoder)[key]
+        value = Embedded(doc, vectors, self._store.sentence_lengths(key))
+        self[key] = value
+        return value
+
+
+class _Backgrounds:
+    """Sentence backgrounds per (document, other language): similarity to the sentences of
+    the document's nearest reports in that language."""
+
+    def __init__(self, cache: _EmbeddedCache, indices: Mapping[str, VectorIndex]) -> None:
+        self._cache = cache
+        self._indices = indices
+        self._known: dict[tuple[int, str], np.ndarray] = {}
+
+    def for_pairs(self, pairs: Sequence[tuple[int, int]], languages: Mapping[int, str]) -> dict[tuple[int, str], np.ndarray]:
+        needed = {(s, languages[t]) for s, t in pairs} | {(t, languages[s]) for s, t in pairs}
+        return {need: self._get(*need) for need in needed}
+
+    def _get(self, key: int, lang: str) -> np.ndarray:
+        if (key, lang) not in self._known:
+            vectors = self._cache[key].vectors
+            _, ids = self._indices[lang].search(document_vector(vectors)[None, :], CANDIDATES)
+            pool = np.concatenate([self._cache[int(i)].vectors for i in ids[0] if i >= 0])
+            self._known[key, lang] = sentence_background(vectors, pool)
+        return self._known[key, lang]
+
+
+def _add_facts(store: Store, encoder: Encoder, bar: Progress) -> None:
+    """One-sided facts of every match that has none stored yet."""
+    todo = [m for m in store.matches(encoder.name) if store.fact_count(m.source, m.target, encoder.name) is None]
+    if not todo:
+        return
+    cache = _EmbeddedCache(store, encoder.name)
+    task = bar.add_task("Finding one-sided facts", total=len(todo))
+    for match in todo:
+        s, t = cache[match.source], cache[match.target]
+        beads = store.beads(match.source, match.target, encoder.name)
+        facts = find_facts(s.doc, t.doc, beads, encoder, s.vectors, t.vectors)
+        store.save_facts(match.source, match.target, encoder.name, facts)
+        bar.advance(task)
+
+
+def _result(store: Store, encoder: str, skipped: list[Skipped], new_ids: list[str], scored: int) -> BatchResult:
+    documents = store.documents()
+    ids = {doc.key: doc.doc_id for doc in documents}
+    matches: list[Match] = store.matches(encoder)
+    pairs = []
+    for match in matches:
+        coverage = store.coverage(match.source, match.target, encoder)
+        pairs.append(
+            PairEntry(
+                ids[match.source],
+                ids[match.target],
+                match.score,
+                *coverage,
+                store.fact_count(match.source, match.target, encoder),
+            )
+        )
+    matched = {m.source for m in matches} | {m.target for m in matches}
+    unmatched = [doc.doc_id for doc in documents if doc.key not in matched]
+    return BatchResult(documents, pairs, unmatched, skipped, new_ids, scored)
+
+
+# -- output ---------------------------------------------------------------------------------
+
+
+def render_batch_json(result: BatchResult) -> str:
+    """The JSON contract: documents, pairs (with coverage and fact counts), unmatched, skipped."""
+    payload = {
+        "documents": [{"id": d.doc_id, "path": d.path, "lang": d.lang} for d in result.documents],
+        "pairs": [
+            {
+                "source": p.source,
+                "target": p.target,
+                "score": p.score,
+                "source_coverage": p.source_coverage,
+                "target_coverage": p.target_coverage,
+                **({"facts": p.facts} if p.facts is not None else {}),
+            }
+            for p in result.pairs
+        ],
+        "unmatched": result.unmatched,
+        "skipped": [{"path": s.path, "reason": s.reason} for s in result.skipped],
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+
+
+def render_batch_text(result: BatchResult, console: Console) -> None:
+    """A summary table of the matched pairs, then the unmatched reports."""
+    docs = {d.doc_id: d for d in result.documents}
+    table = Table(title="Matched reports", show_lines=False)
+    for column, justify in (("source", "left"), ("", "left"), ("target", "left"), (" ", "left"), ("score", "right"), ("facts", "right")):
+        table.add_column(column, justify=justify)
+    for p in result.pairs:
+        s, t = docs[p.source], docs[p.target]
+        table.add_row(_label(s), s.lang, _label(t), t.lang, f"{p.score:.2f}", "" if p.facts is None else str(p.facts))
+    console.print(table)
+    if result.unmatched:
+        console.print(f"[bold]Unmatched[/bold] ({len(result.unmatched)}): " + ", ".join(_label(docs[i]) for i in result.unmatched))
+    console.print(
+        f"{len(result.documents)} documents ({len(result.new)} new), {len(result.pairs)} pairs, "
+        f"{len(result.unmatched)} unmatched, {len(result.skipped)} skipped"
+    )
+
+
+def _label(doc: StoredDocument) -> str:
+    return f"{doc.doc_id} ({Path(doc.path).name})" if doc.path and not doc.path.endswith(doc.doc_id) else doc.doc_id
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Progress]:
+    """Progress bars on stderr (stdout carries the result)."""
+    bar = Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=Console(stderr=True), disable=not enabled, transient=True,
+    )
+    with bar:
+        yield bar
