@@ -14,10 +14,11 @@ import logging
 import os
 import re
 import unicodedata
+from collections import Counter
 from pathlib import Path
 
 from align.errors import InputError
-from align.furniture import find_furniture
+from align.furniture import ends_sentence, find_furniture
 from align.language import detect_language
 from align.markup import Extracted, html_to_text, markdown_to_text
 from align.types import Block, Document, Span
@@ -32,8 +33,9 @@ MAX_INPUT_BYTES = 20 * 1024 * 1024
 # decodes to plausible text (so Arabic cp1256 is not read as cp1252 accents).
 LEGACY_ENCODINGS = ("cp1252", "latin_1", "cp1256", "iso8859_6", "gb18030", "big5")
 
-# Control characters beyond this share of the text mean the file is not text.
-MAX_CONTROL_SHARE = 0.01
+# Control characters (or unassigned ones) beyond this share of the text mean the
+# file is not text (or not in the encoding it claims).
+MAX_ODD_SHARE = 0.01
 
 FORMATS = ("text", "markdown", "html")
 _EXTENSION_FORMATS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
@@ -76,9 +78,12 @@ def decode_bytes(data: bytes, *, name: str = "input") -> str:
     text = _decode(data, name)
     if not text.strip():
         raise InputError(f"{name}: the file is empty")
-    controls = sum(1 for char in text if unicodedata.category(char) == "Cc" and char not in "\t\n\r\f\v")
-    if controls > MAX_CONTROL_SHARE * len(text):
+    categories = Counter(unicodedata.category(char) for char in text if char not in "\t\n\r\f\v")
+    if categories["Cc"] > MAX_ODD_SHARE * len(text):
         raise InputError(f"{name}: looks like a binary file, not text")
+    unreadable = categories["Cn"] + categories["Co"] + categories["Cs"] + text.count("\ufffd")
+    if unreadable > MAX_ODD_SHARE * len(text):
+        raise InputError(f"{name}: cannot decode it: the bytes decode to invalid or unassigned characters")
     return text
 
 
@@ -220,7 +225,8 @@ def _plain_units(text: str) -> list[tuple[int, int]]:
 
 
 def _is_hard_wrapped(lines: list[str]) -> bool:
-    """Lines cut at a fixed width: the next line's first word never fits on the line before.
+    """Lines cut at a fixed width: the next line's first word never fits on the line
+    before, and most lines stop mid-sentence.
 
     A list of headlines, one per line, fails this: a short headline leaves room
     for the next line's first word, which a wrapping editor would have taken.
@@ -231,7 +237,7 @@ def _is_hard_wrapped(lines: list[str]) -> bool:
     width = max(len(line) for line in lines)
     if not MIN_WRAP_WIDTH <= width <= MAX_WRAP_WIDTH:
         return False
-    return all(
-        len(line) + 1 + len(following.split()[0]) > width
-        for line, following in zip(lines, lines[1:])
+    mid_sentence = sum(1 for line in lines[:-1] if not ends_sentence(line))
+    return 2 * mid_sentence > len(lines) - 1 and all(
+        len(line) + 1 + len(following.split()[0]) > width for line, following in zip(lines, lines[1:])
     )

@@ -102,6 +102,7 @@ _SETEXT_UNDERLINE = re.compile(r" {0,3}(?:=+|-+)[ \t]*$")
 _THEMATIC_BREAK = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _LIST_MARKER = re.compile(r" {0,3}(?:[-+*]|\d{1,9}[.)])(?:[ \t]+|$)")
 _REFERENCE_DEFINITION = re.compile(r" {0,3}\[[^\]]+\]:\s*\S")
+_FRONT_MATTER_FIELD = re.compile(r"(\w+)\s*:\s*(\S.*?)\s*$")
 
 # Inline markup, tried left to right; whatever matches none of these is text.
 _INLINE = re.compile(
@@ -155,14 +156,28 @@ def _lines(source: str) -> list[tuple[int, str]]:
     return lines
 
 
+def _front_matter(lines: list[tuple[int, str]]) -> tuple[dict[str, str], int]:
+    """``key: value`` pairs of a leading YAML front-matter block, and how many lines it takes."""
+    if not lines or lines[0][1].rstrip() != "---":
+        return {}, 0
+    for index, (_, line) in enumerate(lines[1:], start=1):
+        if line.rstrip() in ("---", "..."):
+            pairs = (_FRONT_MATTER_FIELD.match(text) for _, text in lines[1:index])
+            return {match.group(1).lower(): match.group(2).strip("\"'") for match in pairs if match}, index + 1
+    return {}, 0
+
+
 def markdown_to_text(source: str) -> Extracted:
     """Plain text of a Markdown report: headings, paragraphs, list items and quotes
-    become blocks; code blocks, images, rules and link targets are dropped."""
+    become blocks; code blocks, images, rules and link targets are dropped, and
+    front matter becomes metadata."""
     out = _MappedText()
     in_paragraph = False
     fence: str | None = None
     previous_end = 0  # where the previous line's text ended, to map a joining newline
-    for start, line in _lines(source):
+    lines = _lines(source)
+    metadata, skip = _front_matter(lines)
+    for start, line in lines[skip:]:
         fence_match = _FENCE.match(line)
         if fence is not None:
             if fence_match and fence_match.group(1).startswith(fence):
@@ -202,7 +217,7 @@ def markdown_to_text(source: str) -> Extracted:
         in_paragraph = not heading
         if heading:
             out.end_unit()
-    return out.result()
+    return out.result(metadata)
 
 
 # ---------------------------------------------------------------- HTML
