@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from collections.abc import Iterator
 
 from align.types import Block, Sentence
@@ -36,21 +37,29 @@ punctuation, cut at a clause mark or a space in the second half of the window.""
 _TERMINAL_RUN = re.compile(r"[.!?…؟۔।॥։።‼⁇⁈⁉。！？｡]+")
 # CJK full-width terminals end a sentence with no space after them.
 _CJK_TERMINALS = frozenset("。！？｡")
-# A closing mark that can only close: it belongs to the sentence it follows,
-# even after a space (French « … » puts one before the guillemet).
+# Marks that can only close: they belong to the sentence they follow.
 _CLOSERS = frozenset("»”’)]}」』》）】〉›")
-# Straight quotes close only when glued to the terminal mark.
-_AMBIGUOUS_QUOTES = frozenset("\"'")
+# Marks that close a quotation in some language; straight quotes and the
+# German closers “ ‘ « also open one elsewhere, so they close only when glued
+# to the terminal mark.
+_CLOSING_QUOTES = _CLOSERS | frozenset("\"'“‘«‹")
+_INLINE_SPACES = frozenset(" \u00a0\u202f\u2009")
 # Marks that may open the next sentence before its first letter.
 _OPENERS = frozenset("\"'«“„‘‚([{¿¡—–-‹「『《（【〈*•·")
-# A line ending in one of these continues on the next line.
-_CONTINUATION_END = frozenset(",;:،؛、，；：-–—(«“„‘/&+")
+# A line ending in one of these continues on the next line (only marks that
+# cannot close: German closes quotes with “ ‘ «).
+_CONTINUATION_END = frozenset(",;:،؛、，；：-–—(„‚/&+")
+_TRAILING_CLOSERS = "".join(_CLOSING_QUOTES) + " \u00a0"
 # Clause marks where an over-long sentence is best cut.
 _CLAUSE_MARKS = re.compile(r"[,;:،؛、，；：)\]–—](?=\s)|[、，；：]")
-# Hard-wrapped text (mail, plain-text news) is wrapped at well under this.
+# Hard-wrapped text (mail, plain-text news) is wrapped within these widths;
+# a column of shorter lines is a list, not a wrapped paragraph.
+_MIN_WRAP_WIDTH = 40
 _MAX_WRAP_WIDTH = 120
-_DOTTED_ACRONYM = re.compile(r"(?:\w\.)+\w", re.UNICODE)
+_DOTTED_ACRONYM = re.compile(r"(?:\w\.)+\w")
 _SPACE = re.compile(r"\s")
+_NON_SPACE = re.compile(r"\S")
+_LOOKAHEAD = 32
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 
 # Abbreviations that in running text are followed by more of the same sentence
@@ -65,7 +74,7 @@ _COMMON_ABBREVIATIONS = frozenset(
 _ABBREVIATIONS = {
     "en": frozenset(
         "Sen Sens Rep Reps Gov Gen Lt Col Capt Cmdr Cpl Sgt Adm Maj Rev Hon Pres Supt Det "
-        "Insp Mt Ft Gen Jan Feb Aug Sept Sep Oct Nov Dec approx dept est fig Fig".split()
+        "Insp Mt Ft Jan Feb Aug Sept Sep Oct Nov Dec approx dept est fig Fig".split()
     ),
     "fr": frozenset(
         "Mgrs Dre Pre Cie av Av bd boul chap env ex Ex janv févr avr juil sept oct nov déc "
@@ -143,7 +152,7 @@ def _wrap_width(lines: list[str]) -> int:
     tell it: a headline above a one-line paragraph is not a wrapped paragraph.
     """
     widths = [len(line) for line in lines[:-1] if line]
-    if len(widths) < 2 or max(widths) > _MAX_WRAP_WIDTH:
+    if len(widths) < 2 or not _MIN_WRAP_WIDTH <= max(widths) <= _MAX_WRAP_WIDTH:
         return 0
     return max(widths)
 
@@ -163,7 +172,7 @@ def _reads_on(line: str, next_line: str, wrap_width: int) -> bool:
     """Whether the sentence on ``line`` continues on ``next_line``."""
     if line[-1] in _CONTINUATION_END or _first_letter_is_lower(next_line):
         return True
-    if line[-1] in _CLOSERS or _TERMINAL_RUN.match(line[-1]):
+    if _TERMINAL_RUN.match(line.rstrip(_TRAILING_CLOSERS)[-1:]):
         # Punctuation decides; the line break is only a space.
         return True
     next_word = next_line.split(maxsplit=1)[0]
@@ -193,24 +202,30 @@ def _punctuation_spans(text: str, start: int, end: int, lang: str) -> Iterator[t
 
 
 def _after_closers(text: str, position: int, end: int) -> int:
-    """Move past closing quotes and brackets (and further terminals) after a terminal."""
+    """Move past the closing quotes and brackets (and further terminals) after a terminal.
+
+    A mark that only closes (» ” ）) belongs to the sentence when glued to it.
+    A mark that may also open (" “ «) closes only where a sentence could end
+    after it (a space, the end, another closer). After a space, an unambiguous
+    closer closes only under that same condition: French ``« Oui ? » Il``
+    versus German ``Ja. »Das``.
+    """
     while position < end:
         char = text[position]
-        if char in _CLOSERS or (char in _AMBIGUOUS_QUOTES and _glued_closing_quote(text, position, end)):
+        if _TERMINAL_RUN.match(char) or char in _CLOSERS:
             position += 1
-        elif _TERMINAL_RUN.match(char):
+        elif char in _CLOSING_QUOTES and _closes(text, position + 1, end):
             position += 1
-        elif char in " \u00a0\u202f\u2009" and position + 1 < end and text[position + 1] in _CLOSERS:
+        elif char in _INLINE_SPACES and position + 1 < end and text[position + 1] in _CLOSERS and _closes(text, position + 2, end):
             position += 2
         else:
             break
     return position
 
 
-def _glued_closing_quote(text: str, position: int, end: int) -> bool:
-    """A straight quote closes when it is followed by a space, the end or another closer."""
-    after = position + 1
-    return after >= end or text[after].isspace() or text[after] in _CLOSERS or text[after] in _AMBIGUOUS_QUOTES
+def _closes(text: str, after: int, end: int) -> bool:
+    """Whether a quote or bracket followed by ``text[after]`` can be a closing one."""
+    return after >= end or text[after].isspace() or text[after] in _CLOSING_QUOTES or text[after] in _CJK_TERMINALS
 
 
 def _ends_sentence(text: str, match: re.Match[str], boundary: int, end: int, lang: str) -> bool:
@@ -222,12 +237,14 @@ def _ends_sentence(text: str, match: re.Match[str], boundary: int, end: int, lan
         return True
     follower = text[boundary]
     if _is_cjk(follower) and marks[-1] != ".":
-        return True
+        return True  # half-width ? or ! in Chinese or Japanese text
     if not follower.isspace():
         return False  # 3.5, U.S.A, example.com, "?!" inside a word
-    rest = text[boundary:end].lstrip()
-    if not rest:
+    next_start = _NON_SPACE.search(text, boundary, end)
+    if next_start is None:
         return True
+    # A bounded look-ahead keeps the whole scan linear in the block length.
+    rest = text[next_start.start() : min(end, next_start.start() + _LOOKAHEAD)]
     if _first_letter_is_lower(rest):
         return False
     if marks == "." and boundary == match.end():
@@ -236,11 +253,14 @@ def _ends_sentence(text: str, match: re.Match[str], boundary: int, end: int, lan
 
 
 def _word_before(text: str, position: int) -> str:
-    """The token that ends at ``position``, without the marks that may open it."""
+    """The word (letters, digits, combining marks, inner periods) that ends at ``position``.
+
+    Combining marks count so that Arabic "حقًا" is one word, not an initial "ا".
+    """
     start = position
-    while start > 0 and not text[start - 1].isspace():
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "." or _is_mark(text[start - 1])):
         start -= 1
-    return text[start:position].lstrip("".join(_OPENERS))
+    return text[start:position].lstrip(".")
 
 
 def _is_abbreviation(word: str, lang: str, rest: str) -> bool:
@@ -251,10 +271,17 @@ def _is_abbreviation(word: str, lang: str, rest: str) -> bool:
         return True  # an initial: J. Smith, M. Deramchi, د. محمد
     if _DOTTED_ACRONYM.fullmatch(word):
         return True  # U.S., z.B., e.g.
+    if len(word) == 2 and word[0] == word[1] and word.isupper():
+        return True  # plural by doubling: MM. (messieurs), EE. UU. (Estados Unidos)
     if word in _COMMON_ABBREVIATIONS or word in _ABBREVIATIONS.get(lang, ()):
         return True
     # German writes ordinals with a period: "am 3. Oktober", "im 1. Weltkrieg".
     return lang == "de" and word.isdigit() and len(word) <= 2 and not rest[0].isdigit()
+
+
+def _is_mark(char: str) -> bool:
+    """Combining marks: harakat, tanwin, accents written as separate code points."""
+    return unicodedata.category(char).startswith("M")
 
 
 def _is_cjk(char: str) -> bool:
