@@ -8,7 +8,7 @@ import math
 import re
 import sys
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -19,11 +19,13 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
+from align.ingest import load_document
 from align.report import render_html, render_json, render_text, render_tmx, render_vecalign, render_view
 from align.report import view as view_module
 from align.report.rtl import BidiText, visual_line, visual_order
 from align.report.summary import coverage, is_two_sided, match_score, segments
-from align.types import Bead, Document, Fact, PairResult
+from align.segment import segment
+from align.types import Bead, Fact, PairResult
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "report"))
 import pairs  # noqa: E402
@@ -121,25 +123,20 @@ def test_schema_rejects_a_broken_contract(seed: PairResult) -> None:
         jsonschema.validate(data, SCHEMA, cls=jsonschema.Draft202012Validator)
 
 
-@dataclass
-class ExtractedDocument(Document):
-    """A document whose text was cut out of a larger file (as HTML ingest does)."""
-
-    offset: int = 0
-
-    def source_span(self, start: int, end: int) -> tuple[int, int]:
-        return start + self.offset, end + self.offset
-
-
-def test_json_maps_offsets_back_to_the_input_file(hostile: PairResult) -> None:
-    wrapper = "<html><body><p>"
-    raw = wrapper + hostile.source.text + "</p></body></html>"
-    source = ExtractedDocument(text=hostile.source.text, lang="en", sentences=hostile.source.sentences, offset=len(wrapper))
-    data = json.loads(render_json(replace(hostile, source=source)))
+def test_json_offsets_point_into_an_html_input() -> None:
+    html = Path(__file__).parent / "fixtures" / "report" / "meeting.html"
+    source = load_document(html)
+    source.sentences = segment(source.text, source.blocks, source.lang)
+    assert source.text != html.read_text(encoding="utf-8")  # the text really was extracted
+    target = pairs.arabic_document()
+    beads = [Bead((i,), (), 0.0) for i in range(len(source.sentences))] + [Bead((), (j,), 0.0) for j in range(len(target.sentences))]
+    data = json.loads(render_json(PairResult(source, target, beads, [pairs.fact(source, "source", "2001", "date", 0.9)])))
+    raw = html.read_text(encoding="utf-8")
+    assert len(data["source"]["sentences"]) >= 3
     for sentence in data["source"]["sentences"]:
         assert raw[sentence["start"] : sentence["end"]] == sentence["text"]
-    for fact in (f for f in data["facts"] if f["side"] == "source"):
-        assert raw[fact["start"] : fact["end"]] == fact["text"]
+    fact = data["facts"][0]
+    assert raw[fact["start"] : fact["end"]] == "2001" and fact["start"] > source.text.index("2001")
 
 
 def test_json_scores_are_rounded_and_never_nan(hostile: PairResult) -> None:

@@ -85,7 +85,8 @@ def sentence_html(doc: Document, side: str, index: int, bead_number: int, facts:
 
 def summary_html(result: PairResult) -> str:
     """Per side: language, file, how much aligns, how many one-sided facts."""
-    rows = ["<tr><th>side</th><th>lang</th><th>file</th><th>sentences aligned</th><th>characters aligned</th><th>one-sided facts</th></tr>"]
+    columns = ("side", "lang", "file", "sentences aligned", "characters aligned", "one-sided facts")
+    rows = ["<tr>" + "".join(f"<th>{name}</th>" for name in columns) + "</tr>"]
     for side in SIDES:
         doc = document(result, side)
         share = coverage(result, side)
@@ -119,11 +120,10 @@ def render_html(result: PairResult) -> str:
     source, target = result.source, result.target
     facts = {side: facts_on(result, side) for side in SIDES}
     title = f"{source.lang} → {target.lang}: {file_name(source)} · {file_name(target)}"
-    head_row = (
-        f'<div class="row head"><div class="cell colhead" {attributes(source)}>{escape(source.lang)} · {escape(file_name(source))}</div>'
-        f'<div class="score colhead"></div>'
-        f'<div class="cell colhead" {attributes(target)}>{escape(target.lang)} · {escape(file_name(target))}</div></div>'
+    source_head, target_head = (
+        f'<div class="cell colhead" {attributes(doc)}>{escape(doc.lang)} · {escape(file_name(doc))}</div>' for doc in (source, target)
     )
+    head_row = f'<div class="row head">{source_head}<div class="score colhead"></div>{target_head}</div>'
     beads = "\n".join(bead_html(result, number, facts) for number in range(len(result.beads)))
     return f"""<!DOCTYPE html>
 <html lang="en">

@@ -1,8 +1,8 @@
 """The JSON contract of ``align pair --format json``.
 
-Offsets point into the decoded input *file*: when ingest mapped the file to a
-cleaned text (HTML main-text extraction), the document knows how to map back
-and every offset goes through that mapping. ``schema.json`` beside this module
+Offsets point into the decoded input *file*: when ingest extracted the text
+from HTML or Markdown, ``Document.source_span`` maps it back, and every offset
+goes through that mapping. ``schema.json`` beside this module
 describes the output.
 """
 
@@ -17,12 +17,6 @@ from align.types import Document, PairResult
 SCORE_DIGITS = 4
 
 
-def source_span(doc: Document, start: int, end: int) -> tuple[int, int]:
-    """Offsets in the input file for a span of ``doc.text``; identity when ingest kept the file's text."""
-    mapper = getattr(doc, "source_span", None)
-    return tuple(mapper(start, end)) if callable(mapper) else (start, end)  # type: ignore[return-value]
-
-
 def score(value: float) -> float | None:
     """Rounded for reading; None (JSON null) for NaN or infinity, which JSON cannot carry."""
     return round(value, SCORE_DIGITS) if math.isfinite(value) else None
@@ -31,7 +25,7 @@ def score(value: float) -> float | None:
 def document_json(doc: Document) -> dict[str, Any]:
     sentences = []
     for sentence in doc.sentences:
-        start, end = source_span(doc, sentence.start, sentence.end)
+        start, end = doc.source_span(sentence.start, sentence.end)
         sentences.append({"text": sentence.text, "start": start, "end": end})
     return {"path": doc.path, "lang": doc.lang, "sentences": sentences}
 
@@ -41,7 +35,7 @@ def result_json(result: PairResult) -> dict[str, Any]:
     facts = []
     for fact in result.facts:
         doc = result.source if fact.side == "source" else result.target
-        start, end = source_span(doc, fact.start, fact.end)
+        start, end = doc.source_span(fact.start, fact.end)
         facts.append(
             {"side": fact.side, "start": start, "end": end, "text": fact.text, "kind": fact.kind, "score": score(fact.score)}
         )

@@ -105,9 +105,7 @@ class BidiText:
         return Measurement.get(console, options, self.text)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        width = options.max_width
-        for line in self.lines(console, width):
-            yield line
+        yield from self.lines(console, options.max_width)
 
     def lines(self, console: Console, width: int) -> list[Text]:
         """The display lines at ``width`` cells, each exactly ``width`` cells wide."""
