@@ -243,7 +243,7 @@ def find_names(text: str) -> list[Atom]:
         if not run:
             continue
         first_start = run[0][1]
-        if len(run) == 1 and _SENTENCE_START.search(text[:first_start]):
+        if len(run) == 1 and (_SENTENCE_START.search(text[:first_start]) or _is_short_acronym(run[0][0])):
             continue
         end = run[-1][1] + len(run[-1][0])
         words = [w for w, _ in run if w.lower() not in _PARTICLES]
@@ -350,3 +350,8 @@ def is_covered(atom: Atom, other: Profile) -> bool:
         numbers = find_numbers(atom.text)
         return bool(atom.keys & other.dates) and all(n.keys & other.numbers for n in numbers)
     return name_found(atom, set(other.skeletons))
+
+
+def _is_short_acronym(word: str) -> bool:
+    """"SG", "UE", "AIE": acronyms this short differ between languages and say little alone."""
+    return len(word) <= 3 and word.isupper()

@@ -1,0 +1,78 @@
+"""Split a sentence into clause-like pieces with character offsets.
+
+The pieces are what the clause-level comparison embeds, so they must be long
+enough to embed meaningfully: cuts go at punctuation (Latin, Arabic "،" "؛",
+CJK "，；") and before conjunctions or relative pronouns of several languages,
+then pieces shorter than a few words are glued to a neighbour.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Words that usually open a new clause. Deliberately general: a wrong cut only
+# makes two pieces that the merge step or the comparison treats together.
+_CLAUSE_OPENERS = {
+    # English
+    "and", "but", "or", "which", "who", "whom", "whose", "while", "whereas", "because", "although",
+    "though", "after", "before", "when", "where", "if", "since", "unless", "until",
+    # French
+    "et", "mais", "ou", "qui", "que", "qu", "dont", "où", "car", "tandis", "lorsque", "puisque",
+    "parce", "afin", "alors", "avant", "après", "si", "quand", "bien",
+    # German
+    "und", "aber", "oder", "denn", "weil", "dass", "daß", "wenn", "als", "während", "obwohl",
+    "nachdem", "welche", "welcher", "welches", "bevor", "sondern",
+    # Spanish
+    "y", "pero", "o", "quien", "quienes", "donde", "cuando", "porque", "aunque", "mientras", "cual",
+    # Arabic (standalone words; the conjunction و is a prefix and handled below)
+    "الذي", "التي", "الذين", "اللذين", "اللتين", "اللواتي", "حيث", "لكن", "لكنّ", "لأن", "بينما",
+    "عندما", "حين", "حتى", "كما", "إذ", "إذا", "بعد", "قبل", "بل", "أو", "ثم", "و",
+}
+_PUNCT_CUT = re.compile(r"[,;:،؛，；：、]\s*|\s+[—–-]\s+|\s*[(\[]|[)\]]\s*")
+_WORD = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]|[^\W\d_][^\W\u3040-\u30ff\u4e00-\u9fff]*|\d[\d.,]*")
+# Arabic verbs of saying and linking words glued to و/ف open new clauses ("وقال", "وأضاف", "فإن").
+_ARABIC_OPENER_PREFIX = re.compile(r"^[وف](?:قال|أضاف|أكد|أشار|إن|أن|لكن|هو|هي|تم|كان|كانت|ذلك|لذلك)")
+
+MIN_WORDS = 4
+
+
+def split_clauses(text: str, min_words: int = MIN_WORDS) -> list[tuple[int, int]]:
+    """Clause spans ``(start, end)`` covering the non-blank text, in order.
+
+    Pieces of fewer than ``min_words`` words are merged with the previous piece
+    (or the next, at the start) so that none is too short to embed.
+    """
+    cuts = {0, len(text)}
+    for match in _PUNCT_CUT.finditer(text):
+        cuts.add(match.end() if text[match.start()] not in "([" else match.start() + len(match.group()) - 1)
+    for match in _WORD.finditer(text):
+        word = match.group().lower().rstrip("'’")
+        if word in _CLAUSE_OPENERS or _ARABIC_OPENER_PREFIX.match(match.group()):
+            cuts.add(match.start())
+    bounds = sorted(cuts)
+    pieces = [(a, b) for a, b in zip(bounds, bounds[1:]) if text[a:b].strip()]
+    return [_trim(text, a, b) for a, b in _merge_short(text, pieces, min_words)]
+
+
+def _word_count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def _merge_short(text: str, pieces: list[tuple[int, int]], min_words: int) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in pieces:
+        if merged and (_word_count(text[start:end]) < min_words or _word_count(text[slice(*merged[-1])]) < min_words):
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    if len(merged) > 1 and _word_count(text[slice(*merged[-1])]) < min_words:
+        merged[-2:] = [(merged[-2][0], merged[-1][1])]
+    return merged
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

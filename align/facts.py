@@ -1,0 +1,377 @@
+"""What one version says and the other does not, at three grains.
+
+1. Sentences: the one-sided beads of the alignment. Consecutive one-sided
+   sentences of the same paragraph become one fact, because an analyst reads a
+   missing paragraph as one missing story, not as five separate findings.
+2. Clauses: inside aligned beads, a clause is flagged when (a) removing it makes
+   its side *more* similar to the other side, (b) no piece of the other side
+   resembles it, and (c) its side is longer than the document's usual length ratio
+   by about the clause's share. Clause embeddings alone are noisy; the length
+   evidence is what keeps faithful paraphrases quiet. Weights and threshold were
+   calibrated on planted truncations in NTREX (ar-fr, fr-en), see
+   scripts/bench_omissions.py.
+3. Atoms (align.atoms): numbers, dates and names the other side's bead (or, for
+   one-sided content, the whole other document) does not state.
+
+De-duplication: an atom inside a flagged sentence or clause is reported only when
+the other version states it nowhere, because then it adds a specific the analyst
+would otherwise have to dig out of the paragraph; otherwise the enclosing fact
+already says it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from align import atoms
+from align.clauses import split_clauses
+from align.types import Bead, Document, Fact
+
+logger = logging.getLogger(__name__)
+
+SIDES = ("source", "target")
+
+# Clause score = DELTA_WEIGHT * (sim without clause - sim with it) - coverage
+#                + EXCESS_WEIGHT * min(length excess, clause share); flagged above CLAUSE_THRESHOLD.
+DELTA_WEIGHT = 3.0
+EXCESS_WEIGHT = 2.0
+CLAUSE_THRESHOLD = 0.1
+CLAUSE_SCORE_SCALE = 0.1
+# Typical USE-m3 cosines on NTREX (the calibration encoder): median of aligned
+# sentence pairs and of unrelated ones. Other encoders' cosines are mapped onto this scale.
+REFERENCE_ALIGNED_SIM = 0.80
+REFERENCE_UNRELATED_SIM = 0.20
+# A name missing by spelling still counts as present when a word of the other side
+# embeds this close to it (exonyms: "Alger" ~ "الجزائر", "Allemagne" ~ "Germany").
+NAME_SIM = 0.6
+ATOM_SCORES = {"number": 0.9, "date": 0.85}
+# Aligned-bead atoms are looked up this many sentences around the bead, so a
+# slightly misplaced alignment boundary does not invent a missing number.
+ATOM_CONTEXT = 1
+
+
+class Encoder(Protocol):
+    """What facts needs from an encoder: normalised sentence embeddings."""
+
+    def encode(self, texts: list[str]) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class _Calibration:
+    """Maps this encoder's cosines onto the reference (USE-m3) scale."""
+
+    aligned: float
+    unrelated: float
+
+    def scale(self, cosine: float) -> float:
+        spread = max(self.aligned - self.unrelated, 1e-3)
+        ref_spread = REFERENCE_ALIGNED_SIM - REFERENCE_UNRELATED_SIM
+        return REFERENCE_UNRELATED_SIM + (cosine - self.unrelated) * ref_spread / spread
+
+    def scale_delta(self, delta: float) -> float:
+        spread = max(self.aligned - self.unrelated, 1e-3)
+        return delta * (REFERENCE_ALIGNED_SIM - REFERENCE_UNRELATED_SIM) / spread
+
+
+def find_facts(
+    source: Document,
+    target: Document,
+    beads: list[Bead],
+    encoder: Encoder,
+    source_emb: np.ndarray,
+    target_emb: np.ndarray,
+) -> list[Fact]:
+    """All one-sided facts of a pair, merged, de-duplicated and in reading order per side."""
+    calibration = _calibrate(beads, source_emb, target_emb)
+    sentence = sentence_facts(source, target, beads, source_emb, target_emb, calibration)
+    clause = clause_facts(source, target, beads, encoder, calibration)
+    atom = atom_facts(source, target, beads, encoder, calibration)
+    return merge_facts(sentence + clause, atom, source, target)
+
+
+def _calibrate(beads: list[Bead], source_emb: np.ndarray, target_emb: np.ndarray) -> _Calibration:
+    """Median cosine of 1-1 aligned pairs and of all cross pairs, for this encoder and document pair."""
+    if len(source_emb) == 0 or len(target_emb) == 0:
+        return _Calibration(REFERENCE_ALIGNED_SIM, REFERENCE_UNRELATED_SIM)
+    sims = source_emb @ target_emb.T
+    aligned = [sims[b.source[0], b.target[0]] for b in beads if len(b.source) == 1 and len(b.target) == 1]
+    unrelated = float(np.median(sims))
+    if len(aligned) < 3:
+        return _Calibration(REFERENCE_ALIGNED_SIM, REFERENCE_UNRELATED_SIM)
+    return _Calibration(float(np.median(aligned)), unrelated)
+
+
+# --- sentence level ------------------------------------------------------------
+
+
+def sentence_facts(
+    source: Document,
+    target: Document,
+    beads: list[Bead],
+    source_emb: np.ndarray,
+    target_emb: np.ndarray,
+    calibration: _Calibration,
+) -> list[Fact]:
+    """One fact per run of consecutive one-sided sentences within a paragraph.
+
+    The score says how sure it is that no sentence of the other version tells the
+    same: 1 when the closest one is as far as unrelated text, 0 when it is as close
+    as a translation (the aligner may still have had reasons to leave it alone).
+    """
+    facts = []
+    for side, doc, emb, other_emb in (("source", source, source_emb, target_emb), ("target", target, target_emb, source_emb)):
+        lonely = sorted(i for b in beads if not (b.target if side == "source" else b.source)
+                        for i in (b.source if side == "source" else b.target))
+        for run in _runs(lonely, doc):
+            closest = float((emb[run] @ other_emb.T).max(axis=1).mean()) if len(other_emb) else 0.0
+            first, last = doc.sentences[run[0]], doc.sentences[run[-1]]
+            facts.append(Fact(side, first.start, last.end, doc.text[first.start:last.end], "sentence",
+                              round(_confidence(calibration.scale(closest)), 3)))
+    return facts
+
+
+def _confidence(cosine: float) -> float:
+    """0 at a translation's similarity, 1 at unrelated text's."""
+    span = REFERENCE_ALIGNED_SIM - REFERENCE_UNRELATED_SIM
+    return float(np.clip((REFERENCE_ALIGNED_SIM - cosine) / span, 0.0, 1.0))
+
+
+def _runs(indices: list[int], doc: Document) -> list[list[int]]:
+    """Split sorted sentence indices into runs of consecutive sentences of one block."""
+    runs: list[list[int]] = []
+    for i in indices:
+        if runs and runs[-1][-1] == i - 1 and _block_of(doc, i) == _block_of(doc, i - 1):
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
+
+
+def _block_of(doc: Document, i: int) -> int:
+    start = doc.sentences[i].start
+    return next((k for k, b in enumerate(doc.blocks) if b.start <= start < b.end), -1)
+
+
+# --- clause level ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """One clause of an aligned bead, with what is needed to score it."""
+
+    side: str
+    start: int
+    end: int
+    text: str
+    without: str  # the bead's side text with this clause removed
+    share: float  # the clause's share of its side's characters
+    kind: str  # "clause", or "sentence" for a whole sentence of a many-sentence bead
+
+
+def _bead_span(doc: Document, indices: tuple[int, ...]) -> tuple[int, int]:
+    return doc.sentences[indices[0]].start, doc.sentences[indices[-1]].end
+
+
+def _aligned(beads: list[Bead]) -> list[Bead]:
+    return [b for b in beads if b.source and b.target]
+
+
+def clause_facts(
+    source: Document, target: Document, beads: list[Bead], encoder: Encoder, calibration: _Calibration
+) -> list[Fact]:
+    """Clauses of aligned beads that the other side does not carry (see module docstring).
+
+    In a bead of several sentences each whole sentence is tested too: the aligner
+    may glue a one-sided sentence to its neighbour rather than leave it alone.
+    """
+    docs = {"source": source, "target": target}
+    aligned = _aligned(beads)
+    ratio = _median_length_ratio(source, target, aligned)
+    jobs = []  # (bead texts per side, pieces, windows of the other side)
+    for bead in aligned:
+        spans = {"source": _bead_span(source, bead.source), "target": _bead_span(target, bead.target)}
+        texts = {side: docs[side].text[slice(*spans[side])] for side in SIDES}
+        for side, other in (("source", "target"), ("target", "source")):
+            indices = bead.source if side == "source" else bead.target
+            pieces = _pieces(docs[side], indices, side, spans[side])
+            if len(pieces) < 2:
+                continue
+            length_ratio = len(texts[other]) / max(len(texts[side]), 1)
+            expected = ratio if side == "source" else 1 / ratio
+            excess = 1 - length_ratio / expected
+            jobs.append((texts[side], texts[other], pieces, _windows(docs[other], bead, other), excess))
+    if not jobs:
+        return []
+    wanted = {t for mine, other, pieces, windows, _ in jobs
+              for t in (mine, other, *windows, *(p.text for p in pieces), *(p.without for p in pieces))}
+    emb = _embed(encoder, wanted)
+    facts = []
+    for mine, other, pieces, windows, excess in jobs:
+        full = calibration.scale(float(emb[mine] @ emb[other]))
+        window_emb = np.stack([emb[w] for w in windows])
+        for piece in pieces:
+            delta = calibration.scale_delta(float(emb[piece.without] @ emb[other]) - float(emb[mine] @ emb[other]))
+            coverage = calibration.scale(float((window_emb @ emb[piece.text]).max()))
+            raw = DELTA_WEIGHT * delta - coverage + EXCESS_WEIGHT * min(excess, piece.share)
+            logger.debug("clause %r full=%.2f delta=%.3f cov=%.2f excess=%.2f raw=%.3f",
+                         piece.text[:40], full, delta, coverage, excess, raw)
+            if raw > CLAUSE_THRESHOLD:
+                score = 1 / (1 + np.exp(-(raw - CLAUSE_THRESHOLD) / CLAUSE_SCORE_SCALE))
+                facts.append(Fact(piece.side, piece.start, piece.end, piece.text, piece.kind, round(float(score), 3)))
+    return facts
+
+
+def _median_length_ratio(source: Document, target: Document, aligned: list[Bead]) -> float:
+    """The usual target/source length ratio of this pair's aligned beads (languages differ in length)."""
+    ratios = []
+    for bead in aligned:
+        s_start, s_end = _bead_span(source, bead.source)
+        t_start, t_end = _bead_span(target, bead.target)
+        ratios.append((t_end - t_start) / max(s_end - s_start, 1))
+    return float(np.median(ratios)) if ratios else 1.0
+
+
+def _pieces(doc: Document, indices: tuple[int, ...], side: str, span: tuple[int, int]) -> list[_Piece]:
+    start, end = span
+    whole = doc.text[start:end]
+    pieces = []
+    for i in indices:
+        sentence = doc.sentences[i]
+        spans = [(sentence.start + a, sentence.start + b, "clause") for a, b in split_clauses(sentence.text)]
+        if len(indices) > 1:
+            spans.append((sentence.start, sentence.end, "sentence"))
+        for abs_start, abs_end, kind in spans:
+            without = _squash(doc.text[start:abs_start] + " " + doc.text[abs_end:end])
+            pieces.append(_Piece(side, abs_start, abs_end, doc.text[abs_start:abs_end], without or ".",
+                                 (abs_end - abs_start) / max(len(whole), 1), kind))
+    return pieces
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _windows(doc: Document, bead: Bead, side: str) -> list[str]:
+    """The other side's clauses, pairs of neighbouring clauses, and its whole bead text."""
+    indices = bead.source if side == "source" else bead.target
+    start, end = _bead_span(doc, indices)
+    clauses = [(doc.sentences[i].start + a, doc.sentences[i].start + b)
+               for i in indices for a, b in split_clauses(doc.sentences[i].text)]
+    singles = [doc.text[a:b] for a, b in clauses]
+    pairs = [doc.text[a[0]:b[1]] for a, b in zip(clauses, clauses[1:])]
+    return singles + pairs + [doc.text[start:end]]
+
+
+def _embed(encoder: Encoder, texts: set[str]) -> dict[str, np.ndarray]:
+    """Embed each distinct text once, in one batch."""
+    ordered = sorted(texts)
+    vectors = encoder.encode(ordered) if ordered else np.zeros((0, 1), dtype=np.float32)
+    return dict(zip(ordered, vectors))
+
+
+# --- atoms ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    side: str
+    atom: atoms.Atom
+    context: str  # the other side's text it was looked up in
+    in_one_sided: bool
+
+
+def atom_facts(
+    source: Document, target: Document, beads: list[Bead], encoder: Encoder, calibration: _Calibration
+) -> list[Fact]:
+    """Numbers, dates and names stated on one side only (bead-local for aligned text)."""
+    docs = {"source": source, "target": target}
+    candidates: list[_Candidate] = []
+    for bead in beads:
+        for side, other in (("source", "target"), ("target", "source")):
+            mine = bead.source if side == "source" else bead.target
+            theirs = bead.target if side == "source" else bead.source
+            if not mine:
+                continue
+            start, end = _bead_span(docs[side], mine)
+            context = _context(docs[other], theirs) if theirs else docs[other].text
+            found = atoms.find_atoms(docs[side].text[start:end])
+            other_profile = atoms.profile(context)
+            for atom in found:
+                shifted = atoms.Atom(atom.kind, atom.start + start, atom.end + start, atom.text, atom.keys)
+                if not atoms.is_covered(shifted, other_profile):
+                    candidates.append(_Candidate(side, shifted, context, not theirs))
+    names = [c for c in candidates if c.atom.kind == "name"]
+    name_sims = _name_similarities(names, encoder)
+    facts = []
+    for c in candidates:
+        if c.atom.kind == "name":
+            sim = calibration.scale(name_sims[(c.atom.text, c.context)])
+            if sim >= NAME_SIM:
+                continue
+            score = float(np.clip(1 - sim, 0.3, 0.9))
+        else:
+            score = ATOM_SCORES[c.atom.kind]
+        facts.append(Fact(c.side, c.atom.start, c.atom.end, c.atom.text, c.atom.kind, round(score, 3)))
+    return facts
+
+
+def _context(doc: Document, indices: tuple[int, ...]) -> str:
+    lo = max(indices[0] - ATOM_CONTEXT, 0)
+    hi = min(indices[-1] + ATOM_CONTEXT, len(doc.sentences) - 1)
+    return doc.text[doc.sentences[lo].start:doc.sentences[hi].end]
+
+
+def _name_similarities(names: list[_Candidate], encoder: Encoder) -> dict[tuple[str, str], float]:
+    """Best cosine between each name and any word or word pair of its context."""
+    if not names:
+        return {}
+    grams = {c.context: _word_grams(c.context) for c in names}
+    emb = _embed(encoder, {c.atom.text for c in names} | {g for gs in grams.values() for g in gs})
+    sims = {}
+    for c in names:
+        vectors = np.stack([emb[g] for g in grams[c.context]]) if grams[c.context] else None
+        sims[(c.atom.text, c.context)] = float((vectors @ emb[c.atom.text]).max()) if vectors is not None else 0.0
+    return sims
+
+
+def _word_grams(text: str) -> list[str]:
+    words = re.findall(r"[^\W\d_][\w'’\-]*", text)
+    return sorted(set(words) | {f"{a} {b}" for a, b in zip(words, words[1:])})
+
+
+# --- merging ------------------------------------------------------------------------
+
+
+def merge_facts(spans: list[Fact], atom_list: list[Fact], source: Document, target: Document) -> list[Fact]:
+    """Join overlapping sentence/clause facts; keep an atom inside them only if it is news document-wide."""
+    docs = {"source": source, "target": target}
+    merged: list[Fact] = []
+    for fact in sorted(spans, key=lambda f: (f.side, f.start, f.end)):
+        prev = merged[-1] if merged else None
+        if prev and prev.side == fact.side and fact.start <= prev.end:
+            kind = "sentence" if "sentence" in (prev.kind, fact.kind) else "clause"
+            end = max(prev.end, fact.end)
+            merged[-1] = Fact(prev.side, prev.start, end, docs[prev.side].text[prev.start:end], kind,
+                              max(prev.score, fact.score))
+        else:
+            merged.append(fact)
+    whole = {side: atoms.profile(docs[other].text) for side, other in (("source", "target"), ("target", "source"))}
+    kept_atoms: list[Fact] = []
+    for fact in sorted(atom_list, key=lambda f: (f.side, f.start, -f.end)):
+        if any(a.side == fact.side and a.start <= fact.start and fact.end <= a.end for a in kept_atoms):
+            continue
+        enclosing = any(m.side == fact.side and m.start <= fact.start and fact.end <= m.end for m in merged)
+        if enclosing and _stated_anywhere(fact, whole[fact.side]):
+            continue
+        kept_atoms.append(fact)
+    return sorted(merged + kept_atoms, key=lambda f: (SIDES.index(f.side), f.start, -f.end))
+
+
+def _stated_anywhere(fact: Fact, other: atoms.Profile) -> bool:
+    atom = next((a for a in atoms.find_atoms(fact.text) if a.kind == fact.kind), None)
+    return atom is None or atoms.is_covered(atom, other)
