@@ -84,6 +84,10 @@ def ends_sentence(text: str) -> bool:
     return bool(stripped) and stripped[-1] in _SENTENCE_END
 
 
+def _is_cjk(char: str) -> bool:
+    return "\u3040" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" or "\u3400" <= char <= "\u4dbf"
+
+
 def _letters(text: str) -> int:
     return sum(1 for char in text if char.isalpha())
 
@@ -111,11 +115,12 @@ def _is_byline(text: str, tokens: list[str]) -> bool:
     if _BYLINE_LEAD.match(text):
         # "Par Karim Benali", but not a headline such as "By 2030, ..." or "Par ailleurs ...".
         return len(tokens) <= 5 and all(_is_name(token) for token in tokens[1:])
-    # Initials ("أ ش أ", "ac"), acronyms ("APS") or agency names standing alone.
+    # Initials ("أ ش أ", "ac"), agency names, or one or two acronyms ("APS", "AFP/MAP")
+    # standing alone; three capitalised words are more likely a shouted headline.
     return len(tokens) <= 4 and all(
         (_letters(token) <= 2 and not any(_is_cjk(char) for char in token))
         or token.casefold() in _AGENCIES
-        or (token.isupper() and token.isalpha() and len(token) <= 5)
+        or (len(tokens) <= 2 and token.isupper() and token.isalpha() and len(token) <= 5)
         for token in tokens
     )
 
@@ -144,10 +149,6 @@ def classify_unit(text: str) -> str | None:
     if _is_low_letter(text, tokens):
         return "low-letter"
     return None
-
-
-def _is_cjk(char: str) -> bool:
-    return "\u3040" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" or "\u3400" <= char <= "\u4dbf"
 
 
 def _word_count(text: str) -> int:
@@ -212,16 +213,20 @@ def _mark_tail_list(units: Sequence[str], reasons: list[str | None]) -> None:
     """A run of list lines after the article's last paragraph: "Trending", "Most read", captions.
 
     Only when a finished paragraph precedes the run, so that a document made of
-    short lines throughout is left alone; and only for a run of three lines, or
-    of two where one is already known furniture, so that an article whose last
-    sentences lack their full stop keeps them.
+    short lines throughout is left alone; and only for a run of three lines, of
+    two where one is already known furniture, or of labels ("Trending Plus"), so
+    that an article whose last sentences lack their full stop keeps them.
     """
     start = len(units)
     while start > 0 and (reasons[start - 1] is not None or _is_list_line(units[start - 1])):
         start -= 1
     run = range(start, len(units))
     undecided = [i for i in run if reasons[i] is None]
-    long_enough = len(run) >= MIN_TAIL_RUN or (len(run) >= 2 and len(undecided) < len(run))
+    long_enough = (
+        len(run) >= MIN_TAIL_RUN
+        or (len(run) >= 2 and len(undecided) < len(run))
+        or all(_is_label(units[i]) for i in run)
+    )
     if start == 0 or not ends_sentence(units[start - 1]) or not long_enough or not undecided:
         return
     for index in undecided:

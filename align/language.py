@@ -1,14 +1,21 @@
 """Language identification, offline, with py3langid.
 
-py3langid (a numpy port of langid.py, 97 languages) gets every ntrex-dev document
-right in ar, de, en, es, fr and zh and loads in about a second, so a heavier
-detector buys nothing here (scripts/bench_language.py measures it).
+py3langid (a numpy port of langid.py) gets every ntrex-dev document right in ar,
+de, en, es, fr and zh and loads in about a second, so a heavier detector buys
+nothing here (scripts/bench_language.py measures it).
+
+Its model also tells apart regional varieties with no ISO 639-1 code (Egyptian
+Arabic, Wu Chinese...); the rest of the tool, and the user, want the ISO 639-1
+language, so varieties count towards their macrolanguage and labels with no
+two-letter code at all (Extremaduran, Nigerian Pidgin, "no language") are left
+out: a short Spanish headline should come back "es", not "ext".
 """
 
 from __future__ import annotations
 
 import functools
 import logging
+from collections import defaultdict
 
 from align.errors import InputError
 
@@ -17,6 +24,9 @@ logger = logging.getLogger(__name__)
 # Enough text to be sure of the language; reading a whole book would only cost time.
 MAX_DETECTION_CHARS = 20_000
 
+# Varieties the model tells apart, and the ISO 639-1 language they belong to.
+_MACROLANGUAGE = {"ary": "ar", "arz": "ar", "wuu": "zh", "yue": "zh", "uzs": "uz", "sdh": "ku"}
+
 
 @functools.cache
 def _identifier():
@@ -24,16 +34,20 @@ def _identifier():
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     logger.debug("loading the py3langid model")
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier.set_languages(sorted({code for code in identifier.nb_classes if len(code) == 2 or code in _MACROLANGUAGE}))
+    return identifier
 
 
 def detect_language_with_confidence(text: str) -> tuple[str, float]:
-    """ISO 639-1 code of ``text`` and the model's probability for it."""
+    """ISO 639-1 code of ``text`` and the model's probability for it (varieties summed)."""
     sample = text[:MAX_DETECTION_CHARS]
     if not any(char.isalpha() for char in sample):
-        raise InputError("cannot tell the language of a text with no letters; give it with --src-lang/--tgt-lang")
-    code, probability = _identifier().classify(sample)
-    return code, float(probability)
+        raise InputError("cannot tell the language of a text with no letters; give the language explicitly")
+    totals: dict[str, float] = defaultdict(float)
+    for code, probability in _identifier().rank(sample):
+        totals[_MACROLANGUAGE.get(code, code)] += float(probability)
+    return max(totals.items(), key=lambda item: item[1])
 
 
 def detect_language(text: str) -> str:

@@ -185,6 +185,16 @@ def test_article_made_of_short_lines_only_is_left_alone() -> None:
     assert sum(reason is None for reason in find_furniture(units)) >= 3
 
 
+def test_a_lone_label_after_the_last_paragraph_is_furniture() -> None:
+    units = [
+        "Floods close schools along the coast",
+        "Schools along the coast will stay closed on Friday after heavy rain flooded several roads, officials said.",
+        "Trending Plus",
+    ]
+    reasons = find_furniture(units)
+    assert reasons[:2] == [None, None] and reasons[2] is not None
+
+
 # ------------------------------------------------------------------ plain-text layout
 
 
@@ -354,3 +364,4 @@ def test_markdown_blocks_carry_no_markup() -> None:
         assert source[start] == first and source[end - 1] == last
         kept = re.sub(r"\[([^\]]*)\]\([^)]*\)|[*`>\\]", r"\1", source[start:end])
         assert squeeze(kept) == squeeze(document.text[block.start : block.end])
+
