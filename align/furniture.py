@@ -24,8 +24,9 @@ from collections.abc import Sequence
 
 # Sentence-final punctuation, in the scripts we read (Arabic ؟, CJK 。！？).
 _SENTENCE_END = frozenset(".!?;…؟。！？")
-# Closing quotes and brackets that may follow the sentence-final mark.
-_CLOSERS = "\"'»”’)]}›」』"
+# Closing quotes and brackets that may follow the sentence-final mark (German
+# closes with “ and ‘).
+_CLOSERS = "\"'»”’“‘)]}›‹」』"
 
 # "Read also: <headline>" lines pointing at other articles.
 _RELATED_LINK = re.compile(
@@ -94,7 +95,7 @@ def _letters(text: str) -> int:
 
 def _tokens(text: str) -> list[str]:
     """Words without the punctuation around them."""
-    stripped = (token.strip("()[]{}-–—/|,;:·•*«»\"'") for token in text.split())
+    stripped = (token.strip("()[]{}-–—|,;:·•*«»\"'") for token in re.split(r"[\s/]+", text))
     return [token for token in stripped if token]
 
 
@@ -140,7 +141,7 @@ def classify_unit(text: str) -> str | None:
         return "related-link"
     if _CLICK_HERE.search(text) and len(tokens) <= 25:
         return "click-here"
-    if all(_URL_OR_FILE.match(token) or _is_identifier(token) for token in tokens):
+    if all(_URL_OR_FILE.match(word) or _is_identifier(word) for word in text.split()):
         return "file-name-or-url"
     if text.lstrip().startswith(("©", "(c)", "(C)")) and len(tokens) <= 12:
         return "credit"
