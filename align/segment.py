@@ -151,6 +151,8 @@ def _wrap_width(lines: list[str]) -> int:
     Only the lines before the last tell the width, and it takes two of them to
     tell it: a headline above a one-line paragraph is not a wrapped paragraph.
     """
+    while lines and not lines[-1]:
+        lines = lines[:-1]
     widths = [len(line) for line in lines[:-1] if line]
     if len(widths) < 2 or not _MIN_WRAP_WIDTH <= max(widths) <= _MAX_WRAP_WIDTH:
         return 0
@@ -175,8 +177,13 @@ def _reads_on(line: str, next_line: str, wrap_width: int) -> bool:
     if _TERMINAL_RUN.match(line.rstrip(_TRAILING_CLOSERS)[-1:]):
         # Punctuation decides; the line break is only a space.
         return True
-    next_word = next_line.split(maxsplit=1)[0]
-    return bool(wrap_width) and len(line) + 1 + len(next_word) > wrap_width
+    return bool(wrap_width) and len(line) + 1 + _first_word_length(next_line) > wrap_width
+
+
+def _first_word_length(line: str) -> int:
+    """Length of the first unit a wrapper would have to move: a word, or one CJK character."""
+    word = line.split(maxsplit=1)[0]
+    return 1 if _is_cjk(word[0]) else len(word)
 
 
 def _first_letter_is_lower(fragment: str) -> bool:
