@@ -20,7 +20,7 @@ from pathlib import Path
 from align.errors import InputError
 from align.furniture import ends_sentence, find_furniture
 from align.language import detect_language
-from align.markup import Extracted, html_to_text, markdown_to_text
+from align.markup import Extracted, html_to_text, line_spans, markdown_to_text
 from align.types import Block, Document, Span
 
 logger = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ _EXTENSION_FORMATS = {".txt": "text", ".text": "text", ".md": "markdown", ".mark
 
 # Trimmed from block edges besides whitespace: invisible format characters.
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
-_BLANK_LINE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]*")
+_BLANK_LINE = re.compile(f"[\\s{_INVISIBLE}]*")
 
 # A leading "date 2019-07" (or "Date: 2019-07-09") is metadata, not content.
 _LEADING_DATE = re.compile(r"date\s*:?\s+(\d{4}-\d{2}(?:-\d{2})?)(?![\d-])\s*", re.IGNORECASE)
@@ -139,7 +139,8 @@ def ingest_text(text: str, *, path: str | None = None, fmt: str = "text", lang: 
     furniture: list[Span] = []
     if units:
         units[0], date_span = _take_leading_date(extracted.text, units[0], metadata)
-        furniture.extend([date_span] if date_span else [])
+        if date_span is not None:
+            furniture.append(date_span)
         units = [unit for unit in units if unit[0] < unit[1]]
     reasons = find_furniture([extracted.text[start:end] for start, end in units])
     blocks = []
@@ -193,16 +194,6 @@ def _take_leading_date(text: str, unit: tuple[int, int], metadata: dict[str, str
     return (match.end(), end), Span(start, date_end)
 
 
-def _line_spans(text: str) -> list[tuple[int, int]]:
-    """Each line's range, without its line break."""
-    spans, offset = [], 0
-    for line in text.splitlines(keepends=True):
-        content = line.rstrip("\r\n\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85")
-        spans.append((offset, offset + len(content)))
-        offset += len(line)
-    return spans
-
-
 def _plain_units(text: str) -> list[tuple[int, int]]:
     """Content runs of plain text: each line, or each paragraph when lines are hard-wrapped.
 
@@ -212,7 +203,7 @@ def _plain_units(text: str) -> list[tuple[int, int]]:
     """
     units: list[tuple[int, int]] = []
     paragraph: list[tuple[int, int]] = []
-    for start, end in [*_line_spans(text), (len(text), len(text))]:
+    for start, end in [*line_spans(text), (len(text), len(text))]:
         if _BLANK_LINE.fullmatch(text, start, end):
             if _is_hard_wrapped([text[start:end] for start, end in paragraph]):
                 units.append((paragraph[0][0], paragraph[-1][1]))

@@ -147,13 +147,19 @@ def _render_inline(out: _MappedText, line: str, base: int) -> None:
     out.copy(line[position:], base + position)
 
 
+def line_spans(text: str) -> list[tuple[int, int]]:
+    """Each line's range, without its line break (any break ``str.splitlines`` knows)."""
+    spans, offset = [], 0
+    for line in text.splitlines(keepends=True):
+        content = line.rstrip("\r\n\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85")
+        spans.append((offset, offset + len(content)))
+        offset += len(line)
+    return spans
+
+
 def _lines(source: str) -> list[tuple[int, str]]:
-    """Each line's start offset and text without its line break."""
-    lines, offset = [], 0
-    for raw in source.splitlines(keepends=True):
-        lines.append((offset, raw.rstrip("\r\n\u2028\u2029\x0b\x0c\x85")))
-        offset += len(raw)
-    return lines
+    """Each line's start offset and text."""
+    return [(start, source[start:end]) for start, end in line_spans(source)]
 
 
 def _front_matter(lines: list[tuple[int, str]]) -> tuple[dict[str, str], int]:
