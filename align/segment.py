@@ -18,6 +18,7 @@ Two things a plain punctuation splitter gets wrong are handled here:
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import unicodedata
@@ -50,6 +51,8 @@ _OPENERS = frozenset("\"'«“„‘‚([{¿¡—–-‹「『《（【〈*•·
 # cannot close: German closes quotes with “ ‘ «).
 _CONTINUATION_END = frozenset(",;:،؛、，；：-–—(„‚/&+")
 _TRAILING_CLOSERS = "".join(_CLOSING_QUOTES) + " \u00a0"
+# A bullet or a number opening a line starts a list item of its own.
+_LIST_ITEM = re.compile(r"(?:[-*•·–—▪►‣]|\d{1,3}[.)])\s")
 # Clause marks where an over-long sentence is best cut.
 _CLAUSE_MARKS = re.compile(r"[,;:،؛、，；：)\]–—](?=\s)|[、，；：]")
 # Hard-wrapped text (mail, plain-text news) is wrapped within these widths;
@@ -67,28 +70,19 @@ _NEWLINE = re.compile(r"\r\n|\r|\n")
 # a sentence (etc., Inc., usw.) are deliberately absent: a capital after them
 # more often starts a new sentence. Single letters (initials) and dotted
 # acronyms (U.S., z.B.) are recognised by shape, not listed.
-_COMMON_ABBREVIATIONS = frozenset(
-    "Dr Dra Drs Prof Pr St Ste Sr Sra Srta Mr Mrs Ms Mme Mmes Mlle Mlles MM Mgr Me "
-    "No Nos Nr Nº no nr vs vol Vol ca cf Cf".split()
-)
-_ABBREVIATIONS = {
-    "en": frozenset(
-        "Sen Sens Rep Reps Gov Gen Lt Col Capt Cmdr Cpl Sgt Adm Maj Rev Hon Pres Supt Det "
-        "Insp Mt Ft Jan Feb Aug Sept Sep Oct Nov Dec approx dept est fig Fig".split()
-    ),
-    "fr": frozenset(
-        "Mgrs Dre Pre Cie av Av bd boul chap env ex Ex janv févr avr juil sept oct nov déc "
-        "art Art p pp éd vol".split()
-    ),
-    "de": frozenset(
-        "Hr Hrn Fr Frl Str bzw vgl ggf evtl inkl zzgl Mio Mrd Jh Abs Art Bd Nr Tel Jan Feb "
-        "Febr Aug Sept Okt Nov Dez St geb gest Prof Dipl Ing".split()
-    ),
-    "es": frozenset(
-        "Sres Srs Dña Da Ud Uds Vd Vds Lic Ing Arq Gral Cnel Av Avda pág núm aprox ene feb "
-        "abr ago sept oct nov dic".split()
-    ),
+_COMMON_ABBREVIATIONS = "Dr Dra Drs Prof Pr St Ste Sr Sra Srta Mr Mrs Ms Mme Mmes Mlle Mlles MM Mgr Me No Nos Nr Nº no nr vs vol Vol ca cf Cf"
+_ABBREVIATIONS_BY_LANGUAGE = {
+    "en": "Sen Sens Rep Reps Gov Gen Lt Col Capt Cmdr Cpl Sgt Adm Maj Rev Hon Pres Supt Det Insp Mt Ft "
+    "Jan Feb Aug Sept Sep Oct Nov Dec approx dept est fig Fig",
+    "fr": "Mgrs Dre Pre Cie av Av bd boul chap env ex Ex janv févr avr juil sept oct nov déc art Art p pp éd vol",
+    "de": "Hr Hrn Fr Frl Str bzw vgl ggf evtl inkl zzgl Mio Mrd Jh Abs Art Bd Nr Tel Jan Feb Febr Aug Sept Okt "
+    "Nov Dez St geb gest Prof Dipl Ing",
+    "es": "Sres Srs Dña Da Ud Uds Vd Vds Lic Ing Arq Gral Cnel Av Avda pág núm aprox ene feb abr ago sept oct nov dic",
 }
+_ABBREVIATIONS = {
+    lang: frozenset((_COMMON_ABBREVIATIONS + " " + words).split()) for lang, words in _ABBREVIATIONS_BY_LANGUAGE.items()
+}
+_DEFAULT_ABBREVIATIONS = frozenset(_COMMON_ABBREVIATIONS.split())
 
 
 def segment(text: str, blocks: list[Block], lang: str) -> list[Sentence]:
@@ -127,14 +121,15 @@ def _line_groups(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     """Cut a block at blank lines and at line breaks that end a headline-like line.
 
     A break joins the lines (as a space would) only when the line before it
-    reads on: it ends with a comma-like mark, the next line starts in
-    lowercase, or the break is a paragraph's hard wrap (the next word would not
-    have fitted on the line).
+    reads on: it ends with a comma-like mark or with terminal punctuation (which
+    then decides), the next line starts in lowercase, or the break is a
+    paragraph's hard wrap (the next word would not have fitted on the line).
+    A list item (a bullet or a number opening the line) always starts afresh.
     """
     lines = _lines(text, start, end)
     wrap_width = _wrap_width([text[line_start:line_end].strip() for line_start, line_end in lines])
     group_start = lines[0][0]
-    for (line_start, line_end), (next_start, next_end) in zip(lines, lines[1:]):
+    for (line_start, line_end), (next_start, next_end) in itertools.pairwise(lines):
         line = text[line_start:line_end].strip()
         next_line = text[next_start:next_end].strip()
         if line and next_line and _reads_on(line, next_line, wrap_width):
@@ -172,6 +167,8 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def _reads_on(line: str, next_line: str, wrap_width: int) -> bool:
     """Whether the sentence on ``line`` continues on ``next_line``."""
+    if _LIST_ITEM.match(next_line):
+        return False
     if line[-1] in _CONTINUATION_END or _first_letter_is_lower(next_line):
         return True
     if _TERMINAL_RUN.match(line.rstrip(_TRAILING_CLOSERS)[-1:]):
@@ -219,11 +216,19 @@ def _after_closers(text: str, position: int, end: int) -> int:
     """
     while position < end:
         char = text[position]
-        if _TERMINAL_RUN.match(char) or char in _CLOSERS:
+        if (
+            _TERMINAL_RUN.match(char)
+            or char in _CLOSERS
+            or char in _CLOSING_QUOTES
+            and _closes(text, position + 1, end)
+        ):
             position += 1
-        elif char in _CLOSING_QUOTES and _closes(text, position + 1, end):
-            position += 1
-        elif char in _INLINE_SPACES and position + 1 < end and text[position + 1] in _CLOSERS and _closes(text, position + 2, end):
+        elif (
+            char in _INLINE_SPACES
+            and position + 1 < end
+            and text[position + 1] in _CLOSERS
+            and _closes(text, position + 2, end)
+        ):
             position += 2
         else:
             break
@@ -280,7 +285,7 @@ def _is_abbreviation(word: str, lang: str, rest: str) -> bool:
         return True  # U.S., z.B., e.g.
     if len(word) == 2 and word[0] == word[1] and word.isupper():
         return True  # plural by doubling: MM. (messieurs), EE. UU. (Estados Unidos)
-    if word in _COMMON_ABBREVIATIONS or word in _ABBREVIATIONS.get(lang, ()):
+    if word in _ABBREVIATIONS.get(lang, _DEFAULT_ABBREVIATIONS):
         return True
     # German writes ordinals with a period: "am 3. Oktober", "im 1. Weltkrieg".
     return lang == "de" and word.isdigit() and len(word) <= 2 and not rest[0].isdigit()

@@ -132,7 +132,9 @@ def show_errors(doc: RunningText, predicted: set[int], limit: int, console: Cons
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("data", nargs="?", type=Path, default=DEFAULT_DATA, help="ntrex-dev folder (one folder per language)")
+    parser.add_argument(
+        "data", nargs="?", type=Path, default=DEFAULT_DATA, help="ntrex-dev folder (one folder per language)"
+    )
     parser.add_argument("--langs", default="ar,fr,en,de,es,zh", help="comma-separated language folders")
     parser.add_argument("--errors", type=int, default=0, help="print up to N errors of ours per language and variant")
     args = parser.parse_args()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import time
 from pathlib import Path
@@ -113,6 +114,12 @@ def test_sentences_never_cross_blocks() -> None:
     assert [s.text for s in sentences] == ["Une phrase sans", "fin et voici la suite.", "Fin."]
 
 
+def test_list_items_are_sentences_even_after_a_colon() -> None:
+    text = "Le plan prévoit :\n- de former la police libyenne\n- d'échanger des experts\n2. un accord sur les drogues"
+    sentences = segment(text, [Block(0, len(text))], "fr")
+    assert [s.text for s in sentences] == text.split("\n")
+
+
 def test_language_tags_are_normalised() -> None:
     text = (FIXTURES / "fr.txt").read_text(encoding="utf-8")
     assert split_text(text, "fr-FR") == split_text(text, "fr")
@@ -153,11 +160,15 @@ ALPHABET = st.sampled_from(list("ab Z.,!?؟،。”“»«\"'\n\u00a0M3 字ل") 
 
 
 @settings(max_examples=200, deadline=None)
-@given(pieces=st.lists(ALPHABET, max_size=120), cuts=st.lists(st.integers(0, 400), max_size=4), lang=st.sampled_from(LANGUAGES))
+@given(
+    pieces=st.lists(ALPHABET, max_size=120),
+    cuts=st.lists(st.integers(0, 400), max_size=4),
+    lang=st.sampled_from(LANGUAGES),
+)
 def test_any_input_gives_exact_trimmed_sentences(pieces: list[str], cuts: list[int], lang: str) -> None:
     text = "".join(pieces)
     bounds = sorted({0, len(text), *(cut for cut in cuts if cut < len(text))})
-    blocks = [Block(start, end) for start, end in zip(bounds, bounds[1:])]
+    blocks = [Block(start, end) for start, end in itertools.pairwise(bounds)]
     sentences = segment(text, blocks, lang)
     assert_well_formed(text, blocks, sentences)
     covered = "".join(sentence.text for sentence in sentences)
