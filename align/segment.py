@@ -70,7 +70,10 @@ _NEWLINE = re.compile(r"\r\n|\r|\n")
 # a sentence (etc., Inc., usw.) are deliberately absent: a capital after them
 # more often starts a new sentence. Single letters (initials) and dotted
 # acronyms (U.S., z.B.) are recognised by shape, not listed.
-_COMMON_ABBREVIATIONS = "Dr Dra Drs Prof Pr St Ste Sr Sra Srta Mr Mrs Ms Mme Mmes Mlle Mlles MM Mgr Me No Nos Nr Nº no nr vs vol Vol ca cf Cf"
+_COMMON_ABBREVIATIONS = (
+    "Dr Dra Drs Prof Pr St Ste Sr Sra Srta Mr Mrs Ms Mme Mmes Mlle Mlles MM Mgr Me "
+    "No Nos Nr Nº no nr vs vol Vol ca cf Cf"
+)
 _ABBREVIATIONS_BY_LANGUAGE = {
     "en": "Sen Sens Rep Reps Gov Gen Lt Col Capt Cmdr Cpl Sgt Adm Maj Rev Hon Pres Supt Det Insp Mt Ft "
     "Jan Feb Aug Sept Sep Oct Nov Dec approx dept est fig Fig",
