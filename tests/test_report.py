@@ -20,12 +20,20 @@ from rich.console import Console
 from rich.text import Text
 
 from align.ingest import load_document
-from align.report import render_html, render_json, render_text, render_tmx, render_vecalign, render_view
+from align.report import (
+    render_html,
+    render_json,
+    render_text,
+    render_tmx,
+    render_vecalign,
+    render_view,
+)
 from align.report import view as view_module
 from align.report.rtl import BidiText, visual_line, visual_order
+from align.report.styled import fact_style, highlighted
 from align.report.summary import coverage, is_two_sided, match_score, segments
 from align.segment import segment
-from align.types import Bead, Fact, PairResult
+from align.types import Bead, Document, Fact, PairResult
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "report"))
 import pairs  # noqa: E402
@@ -97,6 +105,21 @@ def test_fact_across_two_sentences_is_cut_at_the_boundary() -> None:
     fact = Fact("source", 4, 14, doc.text[4:14], "clause", 0.5)
     marked = [p.text for s in doc.sentences for p in segments(doc, s, [fact]) if p.facts]
     assert marked == ["two.", "Three"]
+
+
+def nested_facts() -> tuple[Document, list[Fact]]:
+    doc = pairs.document_from(["In May 2001 the two countries signed."], "en", "n.txt")
+    date = pairs.fact(doc, "source", "May 2001", "date", 0.9)
+    whole = Fact("source", 0, len(doc.text), doc.text, "sentence", 0.7)
+    return doc, [whole, date]
+
+
+def test_nested_facts_are_bracketed_once_each_and_inner_one_shows() -> None:
+    doc, facts = nested_facts()
+    text = highlighted(segments(doc, doc.sentences[0], facts), marked=True)
+    assert text.plain == "⟦In ⟦May 2001⟧ the two countries signed.⟧"
+    date_style = {str(span.style) for span in text.spans if "2001" in text.plain[span.start : span.end]}
+    assert date_style == {fact_style(facts[1])}
 
 
 # --- JSON -------------------------------------------------------------------------------------
@@ -247,6 +270,14 @@ def test_html_structure_rows_directions_and_facts(seed: PairResult) -> None:
     titles = [a["title"] for a in parser.having("fact")]
     for fact in seed.facts:
         assert any(fact.kind in t and f"{fact.score:.2f}" in t for t in titles)
+
+
+def test_html_marks_nested_facts_by_the_inner_one(hostile: PairResult) -> None:
+    doc, facts = nested_facts()
+    parser = parsed_html(PairResult(doc, hostile.target, [Bead((0,), (0, 1), 0.5)], facts))
+    date = next(a for a in parser.having("fact") if "kind-date" in a["class"])
+    assert "date · 0.90" in date["title"] and "sentence · 0.70" in date["title"]
+    assert parser.marks == ["In ", "May 2001", " the two countries signed."]
 
 
 def test_html_is_self_contained(seed: PairResult) -> None:

@@ -71,10 +71,10 @@ def attributes(doc: Document) -> str:
 
 
 def fact_mark(text: str, facts: tuple[Fact, ...]) -> str:
-    """A highlighted span; its kind and score show on hover."""
-    kinds = " ".join(f"kind-{escape(f.kind)}" for f in facts)
+    """A highlighted span, coloured by its innermost fact; kind and score of every fact on it show on hover."""
+    kind = escape(facts[0].kind)
     label = "; ".join(fact_label(f) for f in facts)
-    return f'<mark class="fact {kinds}" title="{escape(label)}" data-kind="{escape(facts[0].kind)}">{escape(text)}</mark>'
+    return f'<mark class="fact kind-{kind}" title="{escape(label)}" data-kind="{kind}">{escape(text)}</mark>'
 
 
 def sentence_html(doc: Document, side: str, index: int, bead_number: int, facts: list[Fact]) -> str:

@@ -35,15 +35,17 @@ def fact_style(fact: Fact) -> str:
 
 
 def highlighted(pieces: list[Segment], *, marked: bool) -> Text:
-    """Join sentence pieces, styling (and, if ``marked``, bracketing) the fact spans."""
+    """Join sentence pieces, styling the fact spans; if ``marked``, also bracket each fact once."""
     text = Text()
-    for piece in pieces:
-        if not piece.facts:
-            text.append(piece.text)
-        elif marked:
-            text.append(f"{FACT_OPEN}{piece.text}{FACT_CLOSE}", style=fact_style(piece.facts[0]))
-        else:
-            text.append(piece.text, style=fact_style(piece.facts[0]))
+    for number, piece in enumerate(pieces):
+        before = pieces[number - 1].facts if number else ()
+        after = pieces[number + 1].facts if number + 1 < len(pieces) else ()
+        style = fact_style(piece.facts[0]) if piece.facts else ""
+        if marked:
+            text.append(FACT_OPEN * sum(1 for fact in piece.facts if fact not in before), style=style)
+        text.append(piece.text, style=style)
+        if marked:
+            text.append(FACT_CLOSE * sum(1 for fact in piece.facts if fact not in after), style=style)
     return text
 
 

@@ -38,7 +38,7 @@ class Coverage:
 
 @dataclass(frozen=True)
 class Segment:
-    """A stretch of a sentence's display text and the facts covering all of it."""
+    """A stretch of a sentence's display text and the facts covering all of it, innermost (shortest) first."""
 
     text: str
     facts: tuple[Fact, ...]
@@ -115,8 +115,9 @@ def segments(doc: Document, sentence: Sentence, facts: list[Fact]) -> list[Segme
     bounds = sorted(cuts)
     pieces = []
     for lo, hi in zip(bounds, bounds[1:]):
-        covering = tuple(f for f in inside if f.start <= sentence.start + lo and f.end >= sentence.start + hi)
-        pieces.append(Segment(text[lo:hi], covering))
+        covering = [f for f in inside if f.start <= sentence.start + lo and f.end >= sentence.start + hi]
+        covering.sort(key=lambda f: f.end - f.start)
+        pieces.append(Segment(text[lo:hi], tuple(covering)))
     return pieces
 
 

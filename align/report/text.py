@@ -14,7 +14,14 @@ from rich.table import Table
 from rich.text import Text
 
 from align.report.rtl import BidiText
-from align.report.styled import GAP_STYLE, bead_text, highlighted, legend, plain_output, side_title
+from align.report.styled import (
+    GAP_STYLE,
+    bead_text,
+    highlighted,
+    legend,
+    plain_output,
+    side_title,
+)
 from align.report.summary import (
     SIDES,
     bead_side,

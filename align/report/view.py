@@ -15,7 +15,14 @@ from rich.text import Text
 from align.report.pager import CommandPager, pager_command
 from align.report.rtl import BidiText
 from align.report.styled import GAP_STYLE, bead_text, legend, plain_output, side_title
-from align.report.summary import SIDES, bead_side, document, facts_on, is_rtl, is_two_sided
+from align.report.summary import (
+    SIDES,
+    bead_side,
+    document,
+    facts_on,
+    is_rtl,
+    is_two_sided,
+)
 from align.types import PairResult
 
 
