@@ -209,7 +209,7 @@ def test_tmx_drops_characters_xml_cannot_hold(hostile: PairResult) -> None:
 
 
 class Elements(HTMLParser):
-    """Collects start tags with their attributes, and the text inside <mark> and <script>."""
+    """Collects start tags with their attributes, and the text of fact marks and scripts."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -219,21 +219,23 @@ class Elements(HTMLParser):
         self.scripts: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, {k: v or "" for k, v in attrs}))
-        self.open.append(tag)
-        if tag == "mark":
+        attributes = {k: v or "" for k, v in attrs}
+        self.tags.append((tag, attributes))
+        if tag == "mark" and "fact" in attributes.get("class", "").split():
+            tag = "fact-mark"
             self.marks.append("")
         if tag == "script":
             self.scripts.append("")
+        self.open.append(tag)
 
     def handle_endtag(self, tag: str) -> None:
-        if self.open and self.open[-1] == tag:
+        if self.open and self.open[-1] in (tag, f"fact-{tag}"):
             self.open.pop()
 
     def handle_data(self, data: str) -> None:
-        if "mark" in self.open:
+        if self.open and self.open[-1] == "fact-mark":
             self.marks[-1] += data
-        if "script" in self.open:
+        if self.open and self.open[-1] == "script":
             self.scripts[-1] += data
 
     def having(self, *css_classes: str) -> list[dict[str, str]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from html import escape
 
 from align.report.summary import (
+    FACT_KINDS,
     SIDES,
     bead_side,
     coverage,
@@ -46,9 +47,10 @@ h1 { margin: 0 0 6px; font-size: 20px; }
 .sent.picked { background: var(--pick); }
 .sent.mate { background: var(--mate); }
 mark.fact { border-radius: 3px; padding: 0 1px; cursor: help; color: inherit; }
-mark.kind-number, mark.kind-date { background: #fde68a; }
+mark.kind-number, mark.kind-date { background: #f9a8d4; }
 mark.kind-name { background: #a5f3fc; }
-mark.kind-clause, mark.kind-sentence { background: #fcd34d; }
+mark.kind-clause { background: #fcd34d; }
+mark.kind-sentence { background: #fde9a8; }
 """
 
 SCRIPT = """
@@ -124,6 +126,7 @@ def render_html(result: PairResult) -> str:
         f'<div class="cell colhead" {attributes(doc)}>{escape(doc.lang)} · {escape(file_name(doc))}</div>' for doc in (source, target)
     )
     head_row = f'<div class="row head">{source_head}<div class="score colhead"></div>{target_head}</div>'
+    legend = " ".join(f'<mark class="key kind-{kind}">{kind}</mark>' for kind in FACT_KINDS)
     beads = "\n".join(bead_html(result, number, facts) for number in range(len(result.beads)))
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -137,7 +140,7 @@ def render_html(result: PairResult) -> str:
 <header>
 <h1>{escape(source.lang)} → {escape(target.lang)} <small>match score {match_score(result):.2f}</small></h1>
 {summary_html(result)}
-<p class="hint">Tinted: only in one version. Highlighted: a fact only one version carries (hover for its kind and score). Click a sentence to show its counterpart.</p>
+<p class="hint">Tinted: only in one version. Highlighted: a fact only one version carries ({legend}; hover for kind and score). Click a sentence to show its counterpart.</p>
 </header>
 <main class="pair">
 {head_row}

@@ -9,15 +9,15 @@ from __future__ import annotations
 from rich.console import Console
 from rich.text import Text
 
-from align.report.summary import Segment, file_name, segments
+from align.report.summary import FACT_KINDS, Segment, file_name, segments
 from align.types import Document, Fact
 
 FACT_STYLES = {
-    "number": "bold black on bright_yellow",
-    "date": "bold black on bright_yellow",
+    "number": "bold black on bright_magenta",
+    "date": "bold black on bright_magenta",
     "name": "bold black on bright_cyan",
-    "clause": "bold black on yellow",
-    "sentence": "bold black on yellow",
+    "clause": "bold black on bright_yellow",
+    "sentence": "black on yellow",
 }
 DEFAULT_FACT_STYLE = "bold black on yellow"
 ONE_SIDED_STYLE = "on grey23"
@@ -52,7 +52,8 @@ def highlighted(pieces: list[Segment], *, marked: bool) -> Text:
 def legend(*, marked: bool) -> Text:
     """One line naming each fact kind in the style it is shown with."""
     text = Text("facts: ", style="bold")
-    for kind, style in FACT_STYLES.items():
+    for kind in FACT_KINDS:
+        style = FACT_STYLES[kind]
         label = f"{FACT_OPEN}{kind}{FACT_CLOSE}" if marked else f" {kind} "
         text.append(label, style=style)
         text.append(" ")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from align.types import Bead, Document, Fact, PairResult, Sentence
 
 SIDES = ("source", "target")
+FACT_KINDS = ("number", "date", "name", "clause", "sentence")  # as align.facts labels them
 
 # Scripts written right to left; codes are compared on their primary subtag.
 RTL_LANGS = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ku", "pa-arab", "ps", "sd", "syr", "ug", "ur", "yi"})
