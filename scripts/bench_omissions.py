@@ -1,0 +1,237 @@
+"""Planted omissions on NTREX: are one-sided sentences and clauses found, and little else?
+
+For each document pair (line i of one language translates line i of the other),
+with a fixed random seed per document: one line is deleted on each side, some
+lines are truncated at their last comma, and lines are joined into paragraphs so
+that segmentation and alignment are part of the test. The whole pipeline runs on
+the raw texts (``--gold-beads`` instead gives it the lines and the true beads, to
+measure fact finding alone). The same documents unmodified measure false flags.
+
+    .venv/bin/python scripts/bench_omissions.py [DATA] --pairs ar-fr,en-de,fr-en,ar-en --docs 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_DATA = REPO.parent / "shared" / "benchmarks" / "ntrex-dev"
+TRUNCATE_SHARE = 0.3
+CUT = re.compile(r"[,،，]")
+
+
+@dataclass
+class Planted:
+    """One side's text after planting, with where each original line ended up."""
+
+    text: str
+    lines: dict[int, tuple[int, int]]  # original line index -> span in text
+    one_sided: list[int] = field(default_factory=list)  # lines whose counterpart was deleted
+    truncated_gold: dict[int, float] = field(default_factory=dict)  # line -> share of its end the other side lost
+
+
+def truncate(line: str) -> str | None:
+    """The line cut at its last comma, if both parts are substantial."""
+    cuts = [m.start() for m in CUT.finditer(line)]
+    if not cuts or len(line[: cuts[-1]].split()) < 4 or len(line[cuts[-1]:].split()) < 3:
+        return None
+    return line[: cuts[-1]] + ("。" if line.endswith("。") else ".")
+
+
+def plant(a_lines: list[str], b_lines: list[str], rng: random.Random, modify: bool) -> tuple[Planted, Planted]:
+    """Delete one line per side, truncate some lines, and join the rest into paragraphs."""
+    n = min(len(a_lines), len(b_lines))
+    a, b = list(a_lines[:n]), list(b_lines[:n])
+    kept_a, kept_b = set(range(n)), set(range(n))
+    gold_a, gold_b = Planted("", {}), Planted("", {})
+    if modify and n > 4:
+        del_a, del_b = rng.sample(range(1, n), 2)
+        kept_a.discard(del_a)
+        kept_b.discard(del_b)
+        gold_b.one_sided.append(del_a)
+        gold_a.one_sided.append(del_b)
+        for i in sorted(kept_a & kept_b - {0}):
+            if rng.random() >= TRUNCATE_SHARE:
+                continue
+            lines, other_gold = (a, gold_b) if rng.random() < 0.5 else (b, gold_a)
+            cut = truncate(lines[i])
+            if cut:
+                other_gold.truncated_gold[i] = 1 - len(cut) / len(lines[i])
+                lines[i] = cut
+    sizes = [rng.randint(2, 4) for _ in range(n)]
+    for lines, kept, gold in ((a, kept_a, gold_a), (b, kept_b, gold_b)):
+        gold.text, gold.lines = join_paragraphs(lines, sorted(kept), sizes)
+    return gold_a, gold_b
+
+
+def join_paragraphs(lines: list[str], kept: list[int], sizes: list[int]) -> tuple[str, dict[int, tuple[int, int]]]:
+    """Headline alone, then paragraphs of a few lines; boundaries depend on original indices, so both sides agree."""
+    paragraph_of, paragraph, left = {0: 0}, 0, 0
+    for i in range(1, len(lines)):
+        if left == 0:
+            paragraph, left = paragraph + 1, sizes[i]
+        paragraph_of[i] = paragraph
+        left -= 1
+    text, spans, previous = "", {}, None
+    for i in kept:
+        if previous is not None:
+            text += " " if paragraph_of[i] == paragraph_of[previous] else "\n\n"
+        spans[i] = (len(text), len(text) + len(lines[i]))
+        text += lines[i]
+        previous = i
+    return text + "\n", spans
+
+
+def overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+@dataclass
+class Tally:
+    sent_tp: int = 0
+    sent_fp: int = 0
+    sent_found: int = 0
+    sent_gold: int = 0
+    clause_hit: int = 0
+    clause_any: int = 0
+    clause_total: int = 0
+    flagged_chars: int = 0
+    total_chars: int = 0
+    flagged_sentences: int = 0
+    total_sentences: int = 0
+    seconds: float = 0.0
+
+
+def score_planted(result, gold: dict[str, Planted], tally: Tally) -> None:
+    for side, doc in (("source", result.source), ("target", result.target)):
+        g = gold[side]
+        spans = [(f.start, f.end) for f in result.facts if f.side == side and f.kind == "sentence"]
+        gold_spans = [g.lines[i] for i in g.one_sided]
+        for s in doc.sentences:
+            span = (s.start, s.end)
+            length = max(s.end - s.start, 1)
+            flagged = sum(overlap(span, f) for f in spans) >= 0.5 * length
+            truly = sum(overlap(span, gs) for gs in gold_spans) >= 0.5 * length
+            tally.sent_tp += flagged and truly
+            tally.sent_fp += flagged and not truly
+        tally.sent_gold += len(gold_spans)
+        tally.sent_found += sum(sum(overlap(gs, f) for f in spans) >= 0.5 * (gs[1] - gs[0]) for gs in gold_spans)
+        fine = [(f.start, f.end) for f in result.facts if f.side == side]
+        for i, share in g.truncated_gold.items():
+            start, end = g.lines[i]
+            region = (end - max(int(share * (end - start)), 1), end)
+            tally.clause_total += 1
+            tally.clause_hit += any(overlap(region, f) > 0 and overlap((start, end), f) >= 0.5 * (f[1] - f[0]) for f in fine)
+            tally.clause_any += any(overlap((start, end), f) > 0 for f in fine)
+
+
+def score_clean(result, tally: Tally) -> None:
+    for doc, side in ((result.source, "source"), (result.target, "target")):
+        facts = [(f.start, f.end) for f in result.facts if f.side == side]
+        flagged = set()
+        for a, b in facts:
+            flagged.update(range(a, b))
+        content = [i for s in doc.sentences for i in range(s.start, s.end) if not doc.text[i].isspace()]
+        tally.flagged_chars += sum(i in flagged for i in content)
+        tally.total_chars += len(content)
+        sentence_facts = [(f.start, f.end) for f in result.facts if f.side == side and f.kind == "sentence"]
+        tally.total_sentences += len(doc.sentences)
+        tally.flagged_sentences += sum(any(overlap((s.start, s.end), f) > 0 for f in sentence_facts) for s in doc.sentences)
+
+
+def run_pair(data: Path, la: str, lb: str, docs: int, encoder, gold_beads: bool) -> tuple[Tally, Tally]:
+    from align.pipeline import pair_documents, prepare
+
+    planted_tally, clean_tally = Tally(), Tally()
+    ids = sorted(p.name for p in (data / la).glob("*.txt"))[:docs]
+    for doc_id in ids:
+        a_lines = (data / la / doc_id).read_text(encoding="utf-8").splitlines()
+        b_lines = (data / lb / doc_id).read_text(encoding="utf-8").splitlines()
+        for modify, tally in ((True, planted_tally), (False, clean_tally)):
+            rng = random.Random(f"{doc_id}:{la}-{lb}")
+            gold_a, gold_b = plant(a_lines, b_lines, rng, modify)
+            start = time.perf_counter()
+            if gold_beads:
+                result = run_gold(gold_a, gold_b, la, lb, encoder)
+            else:
+                src, tgt = prepare(gold_a.text, lang=la), prepare(gold_b.text, lang=lb)
+                result = pair_documents(src, tgt, encoder)
+            tally.seconds += time.perf_counter() - start
+            if modify:
+                score_planted(result, {"source": gold_a, "target": gold_b}, tally)
+            else:
+                score_clean(result, tally)
+    return planted_tally, clean_tally
+
+
+def run_gold(gold_a: Planted, gold_b: Planted, la: str, lb: str, encoder):
+    """Lines as sentences and the true beads: fact finding without segmentation or alignment errors."""
+    from align.facts import find_facts
+    from align.pipeline import embed_many
+    from align.types import Bead, Block, Document, PairResult, Sentence
+
+    docs = []
+    for gold, lang in ((gold_a, la), (gold_b, lb)):
+        order = sorted(gold.lines)
+        sentences = [Sentence(gold.text[a:b], a, b) for a, b in (gold.lines[i] for i in order)]
+        blocks = [Block(m.start(), m.end()) for m in re.finditer(r"[^\n]+", gold.text)]
+        docs.append((Document(gold.text, lang, blocks=blocks, sentences=sentences), order))
+    (src, src_order), (tgt, tgt_order) = docs
+    beads = []
+    si = ti = 0
+    while si < len(src_order) or ti < len(tgt_order):
+        s = src_order[si] if si < len(src_order) else None
+        t = tgt_order[ti] if ti < len(tgt_order) else None
+        if s is not None and s == t:
+            beads.append(Bead((si,), (ti,), 1.0))
+            si, ti = si + 1, ti + 1
+        elif t is None or (s is not None and s < t):
+            beads.append(Bead((si,), (), 0.0))
+            si += 1
+        else:
+            beads.append(Bead((), (ti,), 0.0))
+            ti += 1
+    src_emb, tgt_emb = embed_many([src, tgt], encoder)
+    return PairResult(src, tgt, beads, find_facts(src, tgt, beads, encoder, src_emb, tgt_emb))
+
+
+def ratio(a: float, b: float) -> str:
+    return f"{a / b:.3f}" if b else "  -  "
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("data", nargs="?", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--pairs", default="ar-fr,en-de,fr-en,ar-en")
+    parser.add_argument("--docs", type=int, default=20, help="documents per language pair (62 in ntrex-dev)")
+    parser.add_argument("--model", default=None, help="encoder spec for embeddings.load_encoder (default USE-m3)")
+    parser.add_argument("--gold-beads", action="store_true", help="skip segmentation and alignment")
+    args = parser.parse_args()
+    from embeddings import load_encoder
+
+    encoder = load_encoder(args.model)
+    header = (f"{'pair':6} {'sentP':>6} {'sentR':>6} {'clauseR':>8} {'anyInLine':>9} {'nTrunc':>6} "
+              f"{'cleanChars%':>11} {'cleanSent%':>10} {'s/doc':>6}")
+    print(f"# planted omissions, {args.data.name}, {args.docs} docs/pair, "
+          f"{'gold beads' if args.gold_beads else 'full pipeline on paragraphs'}")
+    print(header)
+    for spec in args.pairs.split(","):
+        la, lb = spec.split("-")
+        planted, clean = run_pair(args.data, la, lb, args.docs, encoder, args.gold_beads)
+        print(f"{spec:6} {ratio(planted.sent_tp, planted.sent_tp + planted.sent_fp):>6} "
+              f"{ratio(planted.sent_found, planted.sent_gold):>6} "
+              f"{ratio(planted.clause_hit, planted.clause_total):>8} {ratio(planted.clause_any, planted.clause_total):>9} "
+              f"{planted.clause_total:>6} {100 * clean.flagged_chars / max(clean.total_chars, 1):>10.1f}% "
+              f"{100 * clean.flagged_sentences / max(clean.total_sentences, 1):>9.1f}% "
+              f"{(planted.seconds + clean.seconds) / (2 * args.docs):>6.1f}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
