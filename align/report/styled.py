@@ -6,11 +6,21 @@ are bracketed instead, so the highlight survives as plain characters.
 
 from __future__ import annotations
 
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.text import Text
 
-from align.report.summary import FACT_KINDS, Segment, file_name, segments
-from align.types import Document, Fact
+from align.report.rtl import BidiText
+from align.report.summary import (
+    FACT_KINDS,
+    Segment,
+    bead_side,
+    document,
+    file_name,
+    is_rtl,
+    is_two_sided,
+    segments,
+)
+from align.types import Bead, Document, Fact, PairResult
 
 FACT_STYLES = {
     "number": "bold black on bright_magenta",
@@ -65,11 +75,17 @@ def side_title(doc: Document, side: str) -> str:
     return f"{side} {doc.lang} · {file_name(doc)}"
 
 
-def bead_text(doc: Document, indices: tuple[int, ...], facts: list[Fact], *, marked: bool, tinted: bool) -> Text:
-    """The sentences one side of a bead holds, joined by spaces, facts highlighted."""
-    text = Text(style=ONE_SIDED_STYLE if tinted else "")
-    for position, index in enumerate(indices):
+def bead_cell(
+    result: PairResult, bead: Bead, side: str, facts: list[Fact], *, bidi: bool, marked: bool, max_lines: int | None = None
+) -> RenderableType:
+    """One side of a bead: its sentences joined by spaces, facts highlighted, tinted if the
+    bead is one-sided; a dash when this side has nothing."""
+    doc = document(result, side)
+    if not bead_side(bead, side):
+        return Text("—", style=GAP_STYLE, justify="right" if is_rtl(doc.lang) else "left")
+    text = Text(style="" if is_two_sided(bead) else ONE_SIDED_STYLE)
+    for position, index in enumerate(bead_side(bead, side)):
         if position:
             text.append(" ")
         text.append_text(highlighted(segments(doc, doc.sentences[index], facts), marked=marked))
-    return text
+    return BidiText(text, rtl=is_rtl(doc.lang), bidi=bidi, max_lines=max_lines)

@@ -16,7 +16,7 @@ from rich.text import Text
 from align.report.rtl import BidiText
 from align.report.styled import (
     GAP_STYLE,
-    bead_text,
+    bead_cell,
     highlighted,
     legend,
     plain_output,
@@ -24,7 +24,6 @@ from align.report.styled import (
 )
 from align.report.summary import (
     SIDES,
-    bead_side,
     coverage,
     document,
     fact_label,
@@ -124,15 +123,7 @@ def pairs_table(result: PairResult, *, bidi: bool, marked: bool) -> Table:
     table.add_column("score", justify="right", no_wrap=True)
     facts = {side: facts_on(result, side) for side in SIDES}
     for number, bead in enumerate(result.beads):
-        cells: list[RenderableType] = []
-        for side in SIDES:
-            doc = document(result, side)
-            indices = bead_side(bead, side)
-            if not indices:
-                cells.append(Text("—", style=GAP_STYLE, justify="right" if is_rtl(doc.lang) else "left"))
-                continue
-            text = bead_text(doc, indices, facts[side], marked=marked, tinted=not is_two_sided(bead))
-            cells.append(BidiText(text, rtl=is_rtl(doc.lang), bidi=bidi, max_lines=PAIR_LINES))
+        cells = [bead_cell(result, bead, side, facts[side], bidi=bidi, marked=marked, max_lines=PAIR_LINES) for side in SIDES]
         score = f"{bead.score:.2f}" if is_two_sided(bead) else "only"
         table.add_row(str(number), *cells, score)
     return table

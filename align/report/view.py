@@ -7,18 +7,14 @@ screen (print it) or not (hand it, styles included, to a pager).
 from __future__ import annotations
 
 from rich import box
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, Group
 from rich.segment import Segment, Segments
 from rich.table import Table
-from rich.text import Text
 
 from align.report.pager import CommandPager, pager_command
-from align.report.rtl import BidiText
-from align.report.styled import GAP_STYLE, bead_text, legend, plain_output, side_title
+from align.report.styled import GAP_STYLE, bead_cell, legend, plain_output, side_title
 from align.report.summary import (
     SIDES,
-    bead_side,
-    document,
     facts_on,
     is_rtl,
     is_two_sided,
@@ -35,17 +31,9 @@ def side_by_side(result: PairResult, *, bidi: bool, marked: bool) -> Table:
     table.add_column(side_title(target, "target"), ratio=1, justify="right" if is_rtl(target.lang) else "left")
     facts = {side: facts_on(result, side) for side in SIDES}
     for bead in result.beads:
-        cells: dict[str, RenderableType] = {}
-        for side in SIDES:
-            doc = document(result, side)
-            indices = bead_side(bead, side)
-            if indices:
-                text = bead_text(doc, indices, facts[side], marked=marked, tinted=not is_two_sided(bead))
-                cells[side] = BidiText(text, rtl=is_rtl(doc.lang), bidi=bidi)
-            else:
-                cells[side] = Text("—", style=GAP_STYLE)
+        source_cell, target_cell = (bead_cell(result, bead, side, facts[side], bidi=bidi, marked=marked) for side in SIDES)
         score = f"{bead.score:.2f}" if is_two_sided(bead) else ""
-        table.add_row(cells["source"], score, cells["target"])
+        table.add_row(source_cell, score, target_cell)
     return table
 
 
