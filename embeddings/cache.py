@@ -121,6 +121,8 @@ def _lookup(connection: sqlite3.Connection, model: str, keys: list[bytes]) -> di
 
 
 def _store(connection: sqlite3.Connection, model: str, keys: list[bytes], vectors: np.ndarray) -> None:
-    rows = [(model, key, np.ascontiguousarray(vector, dtype=np.float32).tobytes()) for key, vector in zip(keys, vectors)]
+    rows = [
+        (model, key, np.ascontiguousarray(vector, dtype=np.float32).tobytes()) for key, vector in zip(keys, vectors)
+    ]
     with connection:
         connection.executemany("INSERT OR IGNORE INTO embedding (model, key, vector) VALUES (?, ?, ?)", rows)

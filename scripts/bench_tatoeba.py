@@ -59,8 +59,18 @@ def main() -> None:
     args = parser.parse_args()
 
     table = Table(title=f"Tatoeba retrieval accuracy ({args.data.resolve()}), margin k={args.k}")
-    for column in ("model", "pair", "cos xx→en", "cos en→xx", "cos avg", "margin xx→en", "margin en→xx",
-                   "margin avg", "sent/s", "load s"):
+    for column in (
+        "model",
+        "pair",
+        "cos xx→en",
+        "cos en→xx",
+        "cos avg",
+        "margin xx→en",
+        "margin en→xx",
+        "margin avg",
+        "sent/s",
+        "load s",
+    ):
         table.add_column(column, justify="left" if column in ("model", "pair") else "right")
 
     for spec in args.models.split(","):
@@ -80,11 +90,21 @@ def main() -> None:
         speed = encoded / encode_seconds
         for lang, s in rows:
             table.add_row(
-                encoder.name, f"{lang}-eng",
-                *(f"{value:.3f}" for value in (
-                    s.cos_to_en, s.cos_from_en, (s.cos_to_en + s.cos_from_en) / 2,
-                    s.margin_to_en, s.margin_from_en, (s.margin_to_en + s.margin_from_en) / 2)),
-                f"{speed:.0f}", f"{load_seconds:.1f}",
+                encoder.name,
+                f"{lang}-eng",
+                *(
+                    f"{value:.3f}"
+                    for value in (
+                        s.cos_to_en,
+                        s.cos_from_en,
+                        (s.cos_to_en + s.cos_from_en) / 2,
+                        s.margin_to_en,
+                        s.margin_from_en,
+                        (s.margin_to_en + s.margin_from_en) / 2,
+                    )
+                ),
+                f"{speed:.0f}",
+                f"{load_seconds:.1f}",
             )
     Console(width=140).print(table)
 
