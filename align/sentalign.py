@@ -14,6 +14,13 @@ dot products, so a 3-2 candidate costs a few additions rather than an encoder
 call (Bertalign's price).  Bead costs follow Vecalign's normalisation (a pair
 is good relative to how similar each side is to the other document on
 average), plus a length prior and a bonus for shared numbers or names.
+The anchor bonus is additive (strength summed over the bead, uncapped), so a
+2-2 bead and the two 1-1 beads it could split into earn the same total: the
+bonus never biases the choice between merging and splitting.
+
+Measured on Text+Berg dev (scripts/bench_textberg.py): re-embedding merged
+runs as real concatenated text gave no gain over summed vectors with this
+cost, so the aligner needs no encoder of its own.
 """
 
 from __future__ import annotations
@@ -27,14 +34,14 @@ from align.types import Bead
 
 @dataclass(frozen=True)
 class AlignParams:
-    """Knobs of the aligner; defaults measured on Text+Berg dev and NTREX."""
+    """Knobs of the aligner; defaults measured on Text+Berg dev (scripts/bench_textberg.py)."""
 
-    max_side: int = 4  # largest number of sentences on one side of a bead
-    max_total: int = 5  # largest number of sentences in a bead, both sides
+    max_side: int = 5  # largest number of sentences on one side of a bead
+    max_total: int = 6  # largest number of sentences in a bead, both sides
     skip_cost: float = 0.7  # cost of leaving one sentence unaligned
     merge_penalty: float = 0.2  # extra cost per sentence beyond 1-1
     length_weight: float = 0.6  # weight of the squared log length-ratio
-    anchor_bonus: float = 0.25  # cost reduction when both sides share anchors
+    anchor_bonus: float = 0.1  # cost reduction per unit of anchor strength inside a bead
     knn: int = 4  # neighbours for margin scoring in the anchor pass
     band: int = 12  # half-width of the DP band around the anchor chain
     full_dp_cells: int = 250_000  # below n*m, skip the band and search everything
@@ -71,6 +78,18 @@ def window_sums(values: np.ndarray, max_side: int) -> np.ndarray:
     return out
 
 
+def _top_k(queries: np.ndarray, keys: np.ndarray, k: int, chunk: int = 1024) -> tuple[np.ndarray, np.ndarray]:
+    """Indices and cosines of each query's ``k`` nearest keys, in row chunks so memory stays linear."""
+    index = np.zeros((len(queries), k), dtype=np.int64)
+    sims = np.zeros((len(queries), k))
+    for lo in range(0, len(queries), chunk):
+        block = queries[lo:lo + chunk] @ keys.T
+        idx = np.argpartition(-block, k - 1, axis=1)[:, :k]
+        index[lo:lo + chunk] = idx
+        sims[lo:lo + chunk] = np.take_along_axis(block, idx, axis=1)
+    return index, sims
+
+
 def anchor_chain(src: np.ndarray, tgt: np.ndarray, shared: dict[tuple[int, int], float], knn: int) -> list[tuple[int, int]]:
     """The heaviest chain of margin-scored sentence pairs increasing on both sides.
 
@@ -81,33 +100,15 @@ def anchor_chain(src: np.ndarray, tgt: np.ndarray, shared: dict[tuple[int, int],
     if n == 0 or m == 0:
         return []
     k = min(knn, n, m)
-    best_t = np.zeros((n, k), dtype=np.int64)
-    best_t_sim = np.zeros((n, k))
-    mean_s = np.zeros(n)
-    chunk = 1024
-    for lo in range(0, n, chunk):
-        sims = src[lo:lo + chunk] @ tgt.T
-        idx = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-        best_t[lo:lo + chunk] = idx
-        best_t_sim[lo:lo + chunk] = np.take_along_axis(sims, idx, axis=1)
-        mean_s[lo:lo + chunk] = best_t_sim[lo:lo + chunk].mean(axis=1)
-    best_s = np.zeros((m, k), dtype=np.int64)
-    best_s_sim = np.zeros((m, k))
-    mean_t = np.zeros(m)
-    for lo in range(0, m, chunk):
-        sims = tgt[lo:lo + chunk] @ src.T
-        idx = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-        best_s[lo:lo + chunk] = idx
-        best_s_sim[lo:lo + chunk] = np.take_along_axis(sims, idx, axis=1)
-        mean_t[lo:lo + chunk] = best_s_sim[lo:lo + chunk].mean(axis=1)
+    best_t, best_t_sim = _top_k(src, tgt, k)
+    best_s, best_s_sim = _top_k(tgt, src, k)
+    mean_s, mean_t = best_t_sim.mean(axis=1), best_s_sim.mean(axis=1)
 
     weight: dict[tuple[int, int], float] = {}
-    for i in range(n):
-        for j, s in zip(best_t[i], best_t_sim[i]):
-            weight[(i, int(j))] = s / ((mean_s[i] + mean_t[j]) / 2)
-    for j in range(m):
-        for i, s in zip(best_s[j], best_s_sim[j]):
-            weight[(int(i), j)] = s / ((mean_s[i] + mean_t[j]) / 2)
+    for i, j, s in zip(np.repeat(np.arange(n), k), best_t.ravel(), best_t_sim.ravel()):
+        weight[(int(i), int(j))] = s / ((mean_s[i] + mean_t[j]) / 2)
+    for j, i, s in zip(np.repeat(np.arange(m), k), best_s.ravel(), best_s_sim.ravel()):
+        weight[(int(i), int(j))] = s / ((mean_s[i] + mean_t[j]) / 2)
     for pair, strength in shared.items():
         weight[pair] = weight.get(pair, float(src[pair[0]] @ tgt[pair[1]])) + strength
     cands = sorted((i, j, w - 1.0) for (i, j), w in weight.items() if w > 1.0)
@@ -187,6 +188,66 @@ def bead_types(max_side: int, max_total: int) -> list[tuple[int, int]]:
     return shapes
 
 
+@dataclass(frozen=True)
+class _Scorer:
+    """Everything a bead's cost needs, precomputed once per document pair (all linear in length)."""
+
+    src_units: np.ndarray  # (max_side, n + 1, d): unit vector of the run of k sentences ending at e
+    tgt_units: np.ndarray
+    src_hub: np.ndarray  # (max_side, n + 1): 1 - cosine of the run with the other document's mean
+    tgt_hub: np.ndarray
+    src_len: np.ndarray  # (max_side, n + 1): characters in the run
+    tgt_len: np.ndarray
+    log_ratio: float  # the documents' overall log length ratio, the expected one for a bead
+    shared: dict[int, tuple[np.ndarray, np.ndarray]] | None
+    params: AlignParams
+
+    def cost(self, a: int, b: int, i: int, ends: np.ndarray) -> np.ndarray:
+        """Cost of the ``a``-``b`` beads ending at source prefix ``i`` and target prefixes ``ends``.
+
+        Vecalign's normalised distance (a pair is good relative to how close each
+        side is to the other document on average, so that hub sentences do not
+        attract everything), weighted by the sentences covered so that merging
+        is no way to pay less, plus a per-sentence merge penalty, a squared
+        log length-ratio prior and a bonus for shared numbers and names.
+        """
+        p = self.params
+        cos = self.tgt_units[b - 1, ends] @ self.src_units[a - 1, i]
+        hub = (self.src_hub[a - 1, i] + self.tgt_hub[b - 1, ends]) / 2
+        cost = (1 - cos) / np.maximum(hub, 1e-3) * (a + b) / 2
+        cost += p.merge_penalty * (a + b - 2)
+        ratio = np.log((self.tgt_len[b - 1, ends] + 10.0) / (self.src_len[a - 1, i] + 10.0)) - self.log_ratio
+        cost += p.length_weight * ratio**2
+        if self.shared is not None:
+            cost -= p.anchor_bonus * _window_shared(self.shared, i - a, i, ends - b, ends)
+        return np.nan_to_num(cost, nan=np.inf)
+
+
+def _scorer(
+    src: np.ndarray,
+    tgt: np.ndarray,
+    src_lens: np.ndarray,
+    tgt_lens: np.ndarray,
+    shared: dict[tuple[int, int], float],
+    params: AlignParams,
+    src_units: np.ndarray | None,
+    tgt_units: np.ndarray | None,
+) -> _Scorer:
+    su = summed_units(src, params.max_side) if src_units is None else src_units
+    tu = summed_units(tgt, params.max_side) if tgt_units is None else tgt_units
+    return _Scorer(
+        src_units=su,
+        tgt_units=tu,
+        src_hub=1 - su @ tgt.mean(axis=0),
+        tgt_hub=1 - tu @ src.mean(axis=0),
+        src_len=window_sums(src_lens.astype(np.float64), params.max_side),
+        tgt_len=window_sums(tgt_lens.astype(np.float64), params.max_side),
+        log_ratio=float(np.log((tgt_lens.sum() + 1.0) / (src_lens.sum() + 1.0))),
+        shared=_shared_rows(shared),
+        params=params,
+    )
+
+
 def align_embeddings(
     src: np.ndarray,
     tgt: np.ndarray,
@@ -201,37 +262,37 @@ def align_embeddings(
 
     ``src_lens``/``tgt_lens`` are character lengths (the length prior);
     ``shared`` maps sentence pairs ``(i, j)`` to the strength of the anchors
-    (numbers, names) they share.  ``src_units``/``tgt_units`` optionally give
-    the vectors of merged sentence runs (``[k-1, e]`` = sentences ``e-k..e-1``);
-    by default they are the summed sentence vectors.  Returns beads covering
-    every sentence of both sides exactly once, in order, scored by cosine.
+    (numbers, names) they share (:func:`align.anchors.shared_anchors`).
+    ``src_units``/``tgt_units`` optionally give the vectors of merged sentence
+    runs (``[k-1, e]`` = sentences ``e-k..e-1``, at least ``params.max_side``
+    rows); by default they are the summed sentence vectors.  Returns beads
+    covering every sentence of both sides exactly once, in order, scored by cosine.
     """
     n, m = len(src), len(tgt)
     shared = shared or {}
     if n == 0 or m == 0:
         return [Bead((i,), (), 0.0) for i in range(n)] + [Bead((), (j,), 0.0) for j in range(m)]
-    p = params
-    shapes = bead_types(p.max_side, p.max_total)
-    su = summed_units(src, p.max_side) if src_units is None else src_units
-    tu = summed_units(tgt, p.max_side) if tgt_units is None else tgt_units
-
-    if n * m <= p.full_dp_cells:
+    if n * m <= params.full_dp_cells:
         lo, hi = np.zeros(n + 1, dtype=np.int64), np.full(n + 1, m, dtype=np.int64)
     else:
-        lo, hi = band_from_anchors(anchor_chain(src, tgt, shared, p.knn), n, m, p.band)
+        lo, hi = band_from_anchors(anchor_chain(src, tgt, shared, params.knn), n, m, params.band)
+    scorer = _scorer(src, tgt, src_lens, tgt_lens, shared, params, src_units, tgt_units)
+    shapes = bead_types(params.max_side, params.max_total)
+    back_rows = _banded_dp(scorer, shapes, lo, hi)
+    return _trace(back_rows, lo, n, m, shapes, scorer.src_units, scorer.tgt_units)
 
-    # How close each unit is to the other document as a whole: Vecalign's
-    # normaliser, so that hub sentences do not attract everything.
-    src_hub = 1 - su @ tgt.mean(axis=0)
-    tgt_hub = 1 - tu @ src.mean(axis=0)
-    src_len = window_sums(src_lens.astype(np.float64), p.max_side)
-    tgt_len = window_sums(tgt_lens.astype(np.float64), p.max_side)
-    log_ratio = np.log((tgt_lens.sum() + 1.0) / (src_lens.sum() + 1.0))
-    shared_grid = _shared_prefix(shared, n, m)
 
+def _banded_dp(scorer: _Scorer, shapes: list[tuple[int, int]], lo: np.ndarray, hi: np.ndarray) -> list[np.ndarray]:
+    """Fill the DP row by row inside the band; returns each row's back-pointers (shape index).
+
+    Row ``i`` holds prefixes ``(i, j)`` for ``j`` in ``[lo[i], hi[i]]``; only
+    the ``max_side`` previous rows are ever read, but all back-pointer rows are
+    kept for the trace (band-sized, so memory stays linear in document length).
+    """
+    skip = scorer.params.skip_cost
     cost_rows: list[np.ndarray] = []
     back_rows: list[np.ndarray] = []
-    for i in range(n + 1):
+    for i in range(len(lo)):
         cols = np.arange(lo[i], hi[i] + 1)
         row = np.full(len(cols), np.inf)
         back = np.full(len(cols), -1, dtype=np.int8)
@@ -245,57 +306,51 @@ def align_embeddings(
             ok = (starts >= lo[prev]) & (starts <= hi[prev])
             if not ok.any():
                 continue
-            e = cols[ok]
             total = cost_rows[prev][starts[ok] - lo[prev]]
-            if b == 0:
-                total = total + p.skip_cost
-            else:
-                cos = tu[b - 1, e] @ su[a - 1, i]
-                hub = (src_hub[a - 1, i] + tgt_hub[b - 1, e]) / 2
-                # Weighted by sentences covered, so merging is not a way to pay less.
-                bead = (1 - cos) / np.maximum(hub, 1e-3) * (a + b) / 2
-                bead += p.merge_penalty * (a + b - 2)
-                ratio = np.log((tgt_len[b - 1, e] + 10.0) / (src_len[a - 1, i] + 10.0)) - log_ratio
-                bead += p.length_weight * ratio**2
-                if shared_grid is not None:
-                    overlap = _window_shared(shared_grid, prev, i, e - b, e)
-                    bead -= p.anchor_bonus * np.minimum(overlap, 1.0)
-                total = total + np.nan_to_num(bead, nan=np.inf)
+            total = total + (skip if b == 0 else scorer.cost(a, b, i, cols[ok]))
             idx = np.nonzero(ok)[0]
             better = total < row[idx]
             row[idx[better]] = total[better]
             back[idx[better]] = shape_id
-        # 0-1 beads chain inside the row: cost[j] = min_k(cost[k] + (j-k)*skip).
-        steps = np.arange(len(cols)) * p.skip_cost
-        chained = np.minimum.accumulate(row - steps) + steps
-        from_left = chained < row - 1e-12
-        row = np.where(from_left, chained, row)
-        back[from_left] = shapes.index((0, 1))
+        _chain_target_skips(row, back, skip, shapes.index((0, 1)))
         cost_rows.append(row)
         back_rows.append(back)
+    return back_rows
 
-    return _trace(back_rows, lo, n, m, shapes, su, tu)
+
+def _chain_target_skips(row: np.ndarray, back: np.ndarray, skip: float, skip_id: int) -> None:
+    """Let 0-1 beads chain inside a row, in place: ``cost[j] = min_k(cost[k] + (j - k) * skip)``.
+
+    One cumulative minimum does it, so a long target-only block costs no loop.
+    """
+    steps = np.arange(len(row)) * skip
+    chained = np.minimum.accumulate(row - steps) + steps
+    from_left = chained < row - 1e-12
+    row[from_left] = chained[from_left]
+    back[from_left] = skip_id
 
 
-def _shared_prefix(shared: dict[tuple[int, int], float], n: int, m: int):
-    """Sparse anchors as a dict row -> sorted (columns, cumulative strengths)."""
+def _shared_rows(shared: dict[tuple[int, int], float]) -> dict[int, tuple[np.ndarray, np.ndarray]] | None:
+    """Sparse anchors as ``row -> (sorted columns, cumulative strengths with a leading 0)``."""
     if not shared:
         return None
     rows: dict[int, list[tuple[int, float]]] = {}
     for (i, j), w in shared.items():
         rows.setdefault(i, []).append((j, w))
-    return {i: (np.array(sorted(j for j, _ in v)), np.cumsum([w for _, w in sorted(v)])) for i, v in rows.items()}
+    out = {}
+    for i, pairs in rows.items():
+        pairs.sort()
+        out[i] = (np.array([j for j, _ in pairs]), np.concatenate([[0.0], np.cumsum([w for _, w in pairs])]))
+    return out
 
 
-def _window_shared(grid, i0: int, i1: int, j0: np.ndarray, j1: np.ndarray) -> np.ndarray:
+def _window_shared(rows: dict[int, tuple[np.ndarray, np.ndarray]], i0: int, i1: int, j0: np.ndarray, j1: np.ndarray) -> np.ndarray:
     """Total anchor strength inside source rows ``[i0, i1)`` and target columns ``[j0, j1)``."""
     total = np.zeros(len(j0))
     for i in range(i0, i1):
-        if i not in grid:
-            continue
-        cols, cum = grid[i]
-        cum0 = np.concatenate([[0.0], cum])
-        total += cum0[np.searchsorted(cols, j1)] - cum0[np.searchsorted(cols, j0)]
+        if i in rows:
+            cols, cum = rows[i]
+            total += cum[np.searchsorted(cols, j1)] - cum[np.searchsorted(cols, j0)]
     return total
 
 

@@ -1,0 +1,50 @@
+"""Symbolic anchors between sentences: the numbers, dates and names two sentences share.
+
+Embeddings blur exact values and proper names, which are the cheapest and
+surest evidence that two sentences say the same thing.  A shared value is
+strong when it is rare in both documents ("8603" once a side) and weak when
+it is everywhere (a year the whole report is about), so each shared key
+weighs ``1 / max(df_source, df_target)``: a value unique to one sentence a
+side is worth 1.  Extraction is :mod:`align.atoms`'s, so the aligner and
+the one-sided facts agree on what a number or a name is.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+from align.atoms import find_dates, find_names, number_keys
+
+MIN_NAME_SKELETON = 3  # shorter consonant skeletons ("tj", "hr") match by chance
+# A key found in more sentences than this on either side ("un", a year the report is
+# about) says little about which pair belongs together, and pairing all of its
+# occurrences would grow quadratically with document length.
+MAX_KEY_SPREAD = 5
+
+
+def sentence_keys(text: str) -> frozenset[str]:
+    """Everything comparable across languages that a sentence states: values, months, name skeletons."""
+    names = {key for atom in find_names(text) for key in atom.keys if len(key) >= MIN_NAME_SKELETON}
+    dates = {key for atom in find_dates(text) for key in atom.keys}
+    return frozenset(number_keys(text) | dates | {f"name:{key}" for key in names})
+
+
+def shared_anchors(src_texts: Sequence[str], tgt_texts: Sequence[str]) -> dict[tuple[int, int], float]:
+    """``{(i, j): strength}`` for sentence pairs sharing keys, each key weighted by its rarity."""
+    src_keys = [sentence_keys(t) for t in src_texts]
+    tgt_keys = [sentence_keys(t) for t in tgt_texts]
+    src_df = Counter(k for keys in src_keys for k in keys)
+    tgt_df = Counter(k for keys in tgt_keys for k in keys)
+    where_tgt: dict[str, list[int]] = defaultdict(list)
+    for j, keys in enumerate(tgt_keys):
+        for key in keys:
+            where_tgt[key].append(j)
+    strength: dict[tuple[int, int], float] = defaultdict(float)
+    for i, keys in enumerate(src_keys):
+        for key in keys:
+            if max(src_df[key], tgt_df[key]) > MAX_KEY_SPREAD:
+                continue
+            for j in where_tgt.get(key, ()):
+                strength[(i, j)] += 1.0 / max(src_df[key], tgt_df[key])
+    return dict(strength)
