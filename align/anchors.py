@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
-from align.atoms import find_dates, find_names, number_keys
+from align.atoms import find_dates, find_names, number_keys, word_skeletons
 
 MIN_NAME_SKELETON = 3  # shorter consonant skeletons ("tj", "hr") match by chance
 # A key found in more sentences than this on either side ("un", a year the report is
@@ -23,9 +23,22 @@ MIN_NAME_SKELETON = 3  # shorter consonant skeletons ("tj", "hr") match by chanc
 MAX_KEY_SPREAD = 5
 
 
+def _mostly_caseless(text: str) -> bool:
+    """Whether most letters belong to a script without capitals (Arabic, Chinese...)."""
+    letters = [c for c in text if c.isalpha()]
+    return sum(not (c.isupper() or c.islower()) for c in letters) * 2 > len(letters)
+
+
 def sentence_keys(text: str) -> frozenset[str]:
-    """Everything comparable across languages that a sentence states: values, months, name skeletons."""
-    names = {key for atom in find_names(text) for key in atom.keys if len(key) >= MIN_NAME_SKELETON}
+    """Everything comparable across languages that a sentence states: values, months, name skeletons.
+
+    Without capitals nothing marks a name, so in such a script every word's
+    skeleton is a candidate: it only counts if the other side has it as a name.
+    """
+    if _mostly_caseless(text):
+        names = {key for key in word_skeletons(text) if len(key) >= MIN_NAME_SKELETON}
+    else:
+        names = {key for atom in find_names(text) for key in atom.keys if len(key) >= MIN_NAME_SKELETON}
     dates = {key for atom in find_dates(text) for key in atom.keys}
     return frozenset(number_keys(text) | dates | {f"name:{key}" for key in names})
 

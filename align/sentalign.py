@@ -232,6 +232,7 @@ def _scorer(
     params: AlignParams,
     src_units: np.ndarray | None,
     tgt_units: np.ndarray | None,
+    chain: list[tuple[int, int]],
 ) -> _Scorer:
     su = summed_units(src, params.max_side) if src_units is None else src_units
     tu = summed_units(tgt, params.max_side) if tgt_units is None else tgt_units
@@ -242,10 +243,22 @@ def _scorer(
         tgt_hub=1 - tu @ src.mean(axis=0),
         src_len=window_sums(src_lens.astype(np.float64), params.max_side),
         tgt_len=window_sums(tgt_lens.astype(np.float64), params.max_side),
-        log_ratio=float(np.log((tgt_lens.sum() + 1.0) / (src_lens.sum() + 1.0))),
+        log_ratio=expected_log_ratio(src_lens, tgt_lens, chain),
         shared=_shared_rows(shared),
         params=params,
     )
+
+
+def expected_log_ratio(src_lens: np.ndarray, tgt_lens: np.ndarray, chain: list[tuple[int, int]]) -> float:
+    """Log of how much longer the target says a thing, measured on the anchor chain's pairs.
+
+    Whole-document totals would count one-sided blocks too, and a long block
+    on one side would make every merge on that side look the right length.
+    """
+    if chain:
+        src_idx, tgt_idx = (np.array(side) for side in zip(*chain))
+        src_lens, tgt_lens = src_lens[src_idx], tgt_lens[tgt_idx]
+    return float(np.log((tgt_lens.sum() + 1.0) / (src_lens.sum() + 1.0)))
 
 
 def align_embeddings(
@@ -272,11 +285,12 @@ def align_embeddings(
     shared = shared or {}
     if n == 0 or m == 0:
         return [Bead((i,), (), 0.0) for i in range(n)] + [Bead((), (j,), 0.0) for j in range(m)]
+    chain = anchor_chain(src, tgt, shared, params.knn)
     if n * m <= params.full_dp_cells:
         lo, hi = np.zeros(n + 1, dtype=np.int64), np.full(n + 1, m, dtype=np.int64)
     else:
-        lo, hi = band_from_anchors(anchor_chain(src, tgt, shared, params.knn), n, m, params.band)
-    scorer = _scorer(src, tgt, src_lens, tgt_lens, shared, params, src_units, tgt_units)
+        lo, hi = band_from_anchors(chain, n, m, params.band)
+    scorer = _scorer(src, tgt, src_lens, tgt_lens, shared, params, src_units, tgt_units, chain)
     shapes = bead_types(params.max_side, params.max_total)
     back_rows = _banded_dp(scorer, shapes, lo, hi)
     return _trace(back_rows, lo, n, m, shapes, scorer.src_units, scorer.tgt_units)
