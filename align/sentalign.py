@@ -202,25 +202,28 @@ class _Scorer:
     shared: dict[int, tuple[np.ndarray, np.ndarray]] | None
     params: AlignParams
 
-    def cost(self, a: int, b: int, i: int, ends: np.ndarray) -> np.ndarray:
-        """Cost of the ``a``-``b`` beads ending at source prefix ``i`` and target prefixes ``ends``.
+    def costs(self, a: int, i: int, ends: np.ndarray) -> np.ndarray:
+        """``out[b-1]``: cost of the ``a``-``b`` beads ending at source prefix ``i`` and target prefixes ``ends``.
 
         Vecalign's normalised distance (a pair is good relative to how close each
         side is to the other document on average, so that hub sentences do not
         attract everything), weighted by the sentences covered so that merging
         is no way to pay less, plus a per-sentence merge penalty, a squared
         log length-ratio prior and a bonus for shared numbers and names.
+        All target run lengths at once: one matrix product per row and ``a``.
         """
         p = self.params
-        cos = self.tgt_units[b - 1, ends] @ self.src_units[a - 1, i]
-        hub = (self.src_hub[a - 1, i] + self.tgt_hub[b - 1, ends]) / 2
-        cost = (1 - cos) / np.maximum(hub, 1e-3) * (a + b) / 2
-        cost += p.merge_penalty * (a + b - 2)
-        ratio = np.log((self.tgt_len[b - 1, ends] + 10.0) / (self.src_len[a - 1, i] + 10.0)) - self.log_ratio
+        sizes = np.arange(1, len(self.tgt_units) + 1)[:, None] + a  # a + b, per row of the output
+        cos = self.tgt_units[:, ends] @ self.src_units[a - 1, i]
+        hub = (self.src_hub[a - 1, i] + self.tgt_hub[:, ends]) / 2
+        cost = (1 - cos) / np.maximum(hub, 1e-3) * sizes / 2 + p.merge_penalty * (sizes - 2)
+        ratio = np.log((self.tgt_len[:, ends] + 10.0) / (self.src_len[a - 1, i] + 10.0)) - self.log_ratio
         cost += p.length_weight * ratio**2
-        if self.shared is not None:
-            cost -= p.anchor_bonus * _window_shared(self.shared, i - a, i, ends - b, ends)
-        return np.nan_to_num(cost, nan=np.inf)
+        if self.shared is not None and any(row in self.shared for row in range(i - a, i)):
+            for b in range(1, len(cost) + 1):
+                cost[b - 1] -= p.anchor_bonus * _window_shared(self.shared, i - a, i, ends - b, ends)
+        cost[np.isnan(cost)] = np.inf
+        return cost
 
 
 def _scorer(
@@ -304,6 +307,7 @@ def _banded_dp(scorer: _Scorer, shapes: list[tuple[int, int]], lo: np.ndarray, h
     kept for the trace (band-sized, so memory stays linear in document length).
     """
     skip = scorer.params.skip_cost
+    max_a = max(a for a, _ in shapes)
     cost_rows: list[np.ndarray] = []
     back_rows: list[np.ndarray] = []
     for i in range(len(lo)):
@@ -312,6 +316,7 @@ def _banded_dp(scorer: _Scorer, shapes: list[tuple[int, int]], lo: np.ndarray, h
         back = np.full(len(cols), -1, dtype=np.int8)
         if i == 0:
             row[0] = 0.0
+        bead_costs = {a: scorer.costs(a, i, cols) for a in range(1, min(max_a, i) + 1)}
         for shape_id, (a, b) in enumerate(shapes):
             if a == 0 or a > i:
                 continue
@@ -321,7 +326,7 @@ def _banded_dp(scorer: _Scorer, shapes: list[tuple[int, int]], lo: np.ndarray, h
             if not ok.any():
                 continue
             total = cost_rows[prev][starts[ok] - lo[prev]]
-            total = total + (skip if b == 0 else scorer.cost(a, b, i, cols[ok]))
+            total = total + (skip if b == 0 else bead_costs[a][b - 1, ok])
             idx = np.nonzero(ok)[0]
             better = total < row[idx]
             row[idx[better]] = total[better]
