@@ -26,6 +26,7 @@ cost, so the aligner needs no encoder of its own.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 
@@ -169,7 +170,7 @@ def band_from_anchors(anchors: list[tuple[int, int]], n: int, m: int, width: int
     points = [(0, 0)] + [(i + 1, j + 1) for i, j in anchors] + [(n, m)]
     lo = np.zeros(n + 1, dtype=np.int64)
     hi = np.zeros(n + 1, dtype=np.int64)
-    for (i0, j0), (i1, j1) in zip(points, points[1:]):
+    for (i0, j0), (i1, j1) in pairwise(points):
         lo[i0:i1 + 1] = j0
         hi[i0:i1 + 1] = np.maximum(hi[i0:i1 + 1], j1)
     lo = np.maximum(lo - width, 0)

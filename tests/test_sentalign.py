@@ -56,8 +56,11 @@ def synthetic(structure: list[tuple[int, int]], seed: int = 0, noise: float = 0.
             src[-a:] = [rng.normal(size=DIM) for _ in range(a)]
             src_lens[-a:] = rng.integers(40, 200, a).tolist()
         gold.append((src_ids, tgt_ids))
-    as_matrix = lambda rows: unit(np.array(rows)) if rows else np.zeros((0, DIM), dtype=np.float32)  # noqa: E731
     return as_matrix(src), as_matrix(tgt), np.array(src_lens), np.array(tgt_lens), gold
+
+
+def as_matrix(rows: list[np.ndarray]) -> np.ndarray:
+    return unit(np.array(rows)) if rows else np.zeros((0, DIM), dtype=np.float32)
 
 
 def bead_keys(beads) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
@@ -150,7 +153,10 @@ def test_seed_reports_share_their_names():
     french = load(SEEDS / "001_b786fb708fc180cb.txt")
     arabic = load(SEEDS / "002_cd5cc42a566c1068.txt")
     unrelated = load(SEEDS / "003_7844b97d80297299.txt")
-    texts = lambda doc: [s.text for s in doc.sentences]  # noqa: E731
+
+    def texts(doc):
+        return [s.text for s in doc.sentences]
+
     same_story = shared_anchors(texts(french), texts(arabic))
     assert any(keys_shared >= 1.0 for keys_shared in same_story.values())  # Deramchi, Khaled El Mazen
     assert sum(same_story.values()) > sum(shared_anchors(texts(french), texts(unrelated)).values())
