@@ -199,7 +199,7 @@ class _Scorer:
     tgt_hub: np.ndarray
     src_len: np.ndarray  # (max_side, n + 1): characters in the run
     tgt_len: np.ndarray
-    log_ratio: float  # the documents' overall log length ratio, the expected one for a bead
+    log_ratio: float  # the expected log length ratio of a bead (see expected_log_ratio)
     shared: dict[int, tuple[np.ndarray, np.ndarray]] | None
     params: AlignParams
 
