@@ -10,13 +10,15 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
+from typing import TextIO
 
 from rich.console import Console
 
-from align.errors import AlignError
+from align.errors import AlignError, InputError
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_PARTIAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 PAIR_FORMATS = ("text", "json", "html", "tmx", "vecalign")
@@ -78,12 +80,22 @@ def _pair_result(args: argparse.Namespace, *, progress: bool):
     return pair_documents(source, target, encoder)
 
 
+def _output(path: str | None) -> AbstractContextManager[TextIO]:
+    """Where the result goes; a path that cannot be written is the user's input, not a bug."""
+    if path is None:
+        return nullcontext(sys.stdout)
+    try:
+        return open(path, "w", encoding="utf-8")
+    except OSError as error:
+        raise InputError(f"{path}: cannot write the output there ({error.strerror})") from error
+
+
 def run_pair(args: argparse.Namespace) -> int:
     from align import report
 
     quiet = args.quiet or args.format != "text"
     result = _pair_result(args, progress=not quiet)
-    with open(args.output, "w", encoding="utf-8") if args.output else nullcontext(sys.stdout) as out:
+    with _output(args.output) as out:
         if args.format == "text":
             report.render_text(result, _stdout_console() if out is sys.stdout else Console(file=out, highlight=False))
             return EXIT_OK
@@ -110,13 +122,17 @@ def run_batch_command(args: argparse.Namespace) -> int:
     from align.batch import render_batch_json, render_batch_text, run_batch
 
     quiet = args.quiet or args.format == "json"
-    result = run_batch(args.paths, args.db, model=args.model, progress=not quiet)
+    try:
+        result = run_batch(args.paths, args.db, model=args.model, progress=not quiet)
+    except sqlite3.DatabaseError as error:  # not a database, unreadable, or damaged
+        raise InputError(f"{args.db}: cannot use it as the batch database ({error})") from error
     if args.format == "json":
         sys.stdout.write(render_batch_json(result))
     else:
         render_batch_text(result, _stdout_console())
     for skipped in result.skipped:
-        print(f"align: skipped {skipped.path}: {skipped.reason}", file=sys.stderr)
+        reason = skipped.reason.removeprefix(f"{skipped.path}: ")  # input errors already name the file
+        print(f"align: skipped {skipped.path}: {reason}", file=sys.stderr)
     return EXIT_PARTIAL if result.skipped else EXIT_OK
 
 
