@@ -38,13 +38,15 @@ from align.errors import AlignError
 from align.facts import find_facts
 from align.match import (
     CANDIDATES,
+    UNALIGNED,
     Match,
     PairScore,
+    could_match,
     document_vector,
     orient,
     resolve_one_to_one,
     score_alignment,
-    sentence_background,
+    Side,
 )
 from align.pipeline import align_embedded, check_language, embed_many, load, prepare
 from align.store import Store, StoredDocument, content_hash
@@ -108,7 +110,8 @@ class BatchResult:
     unmatched: list[str]
     skipped: list[Skipped] = field(default_factory=list)
     new: list[str] = field(default_factory=list)  # ids of documents this run embedded
-    pairs_scored: int = 0  # pair alignments this run computed
+    pairs_scored: int = 0  # candidate pairs this run scored
+    pairs_aligned: int = 0  # of which passed the prefilter and were sentence-aligned
 
 
 # -- stages ------------------------------------------------------------------------------
@@ -218,37 +221,49 @@ class Embedded:
 def score_shard(
     pairs: Sequence[tuple[int, int]],
     embedded: Mapping[int, Embedded],
-    backgrounds: Mapping[tuple[int, str], np.ndarray],
+    pools: Mapping[tuple[int, str], np.ndarray],
 ) -> list[tuple[int, int, PairScore]]:
-    """Sentence-align each (source, target) pair and score how much of it is translated.
+    """Sentence-align each (source, target) pair and score how much of it is translated
+    (pairs that cannot reach the threshold are ruled out before aligning).
 
-    ``backgrounds[(key, lang)]`` is each sentence's similarity to its neighbourhood
-    in ``lang`` (see :func:`align.match.sentence_background`).
+    ``pools[(key, lang)]`` holds the sentences of the reports in ``lang`` nearest to
+    report ``key``: the background its margins are measured against.
     """
     out = []
     for source, target in pairs:
         s, t = embedded[source], embedded[target]
-        beads = align_embedded(s.doc, t.doc, s.vectors, t.vectors)
-        score = score_alignment(beads, backgrounds[source, t.doc.lang], backgrounds[target, s.doc.lang], s.lengths, t.lengths)
-        out.append((source, target, score))
+        s_side = Side(s.vectors, s.lengths, pools[source, t.doc.lang])
+        t_side = Side(t.vectors, t.lengths, pools[target, s.doc.lang])
+        if could_match(s_side, t_side):
+            beads = align_embedded(s.doc, t.doc, s.vectors, t.vectors)
+            out.append((source, target, score_alignment(beads, s_side, t_side)))
+        else:
+            out.append((source, target, UNALIGNED))
     return out
 
 
 # -- the run (store at the edges) ---------------------------------------------------------
 
 
-def run_batch(paths: list[str], db_path: str, *, model: str | None = None, progress: bool = True) -> BatchResult:
-    """Add the reports under ``paths`` to the corpus in ``db_path``, match and align them."""
+def run_batch(
+    paths: list[str], db_path: str, *, model: str | None = None, progress: bool = True, facts: bool = True
+) -> BatchResult:
+    """Add the reports under ``paths`` to the corpus in ``db_path``, match and align them.
+
+    ``facts=False`` skips looking for one-sided facts (the costly part on a large first
+    batch); a later run with facts on fills them in for every match that lacks them.
+    """
     encoder = load_encoder(model, cache_dir=False)
     with Store(db_path) as store, _progress(progress) as bar:
         items, skipped = list_inputs(paths)
         new_ids = _add_documents(store, items, encoder, skipped, bar)
         indices = {lang: index for lang in store.embedded_languages(encoder.name) if (index := store.load_index(encoder.name, lang))}
-        scored = _score_pending(store, encoder.name, indices, bar)
+        scored, aligned = _score_pending(store, encoder.name, indices, bar)
         languages = store.languages()
         store.replace_matches(encoder.name, resolve_one_to_one(store.scored_pairs(encoder.name), languages))
-        _add_facts(store, encoder, bar)
-        return _result(store, encoder.name, skipped, new_ids, scored)
+        if facts:
+            _add_facts(store, encoder, bar)
+        return _result(store, encoder.name, skipped, new_ids, scored, aligned)
 
 
 def _add_documents(store: Store, items: Sequence[InputItem], encoder: Encoder, skipped: list[Skipped], bar: Progress) -> list[str]:
@@ -282,31 +297,35 @@ def _add_documents(store: Store, items: Sequence[InputItem], encoder: Encoder, s
     return new_ids
 
 
-def _score_pending(store: Store, encoder: str, indices: Mapping[str, VectorIndex], bar: Progress) -> int:
-    """Score every unscored document against the corpus; one commit per document."""
+def _score_pending(store: Store, encoder: str, indices: Mapping[str, VectorIndex], bar: Progress) -> tuple[int, int]:
+    """Score every unscored document against the corpus; one commit per document.
+
+    Returns (candidate pairs scored, pairs sentence-aligned).
+    """
     pending = store.unscored(encoder)
     if not pending:
-        return 0
+        return 0, 0
     languages = store.languages()
     done = {(m.source, m.target) for m in store.scored_pairs(encoder)}
     cache = _EmbeddedCache(store, encoder)
-    backgrounds = _Backgrounds(cache, indices)
+    pools = _Pools(cache, indices)
     queries = {key: (languages[key], document_vector(cache[key].vectors)) for key in pending}
     candidates = find_candidates(queries, indices)
     task = bar.add_task("Matching", total=len(pending))
-    computed = 0
+    computed = aligned = 0
     for key in pending:
         pairs = sorted(
             {orient(key, languages[key], other, languages[other]) for found in candidates[key].values() for other in found}
             - done
         )
-        scores = score_shard(pairs, cache, backgrounds.for_pairs(pairs, languages))
+        scores = score_shard(pairs, cache, pools.for_pairs(pairs, languages))
         store.save_scores(key, encoder, scores)
         done.update(pairs)
         computed += len(pairs)
+        aligned += sum(1 for *_, score in scores if score.beads)
         bar.advance(task)
-    log.info("scored %d candidate pairs for %d documents", computed, len(pending))
-    return computed
+    log.info("scored %d candidate pairs (%d aligned) for %d documents", computed, aligned, len(pending))
+    return computed, aligned
 
 
 class _EmbeddedCache(dict):
@@ -325,9 +344,9 @@ class _EmbeddedCache(dict):
         return value
 
 
-class _Backgrounds:
-    """Sentence backgrounds per (document, other language): similarity to the sentences of
-    the document's nearest reports in that language."""
+class _Pools:
+    """Margin backgrounds per (document, other language): the sentences of the document's
+    nearest reports in that language, gathered once per run."""
 
     def __init__(self, cache: _EmbeddedCache, indices: Mapping[str, VectorIndex]) -> None:
         self._cache = cache
@@ -340,10 +359,9 @@ class _Backgrounds:
 
     def _get(self, key: int, lang: str) -> np.ndarray:
         if (key, lang) not in self._known:
-            vectors = self._cache[key].vectors
-            _, ids = self._indices[lang].search(document_vector(vectors)[None, :], CANDIDATES)
-            pool = np.concatenate([self._cache[int(i)].vectors for i in ids[0] if i >= 0])
-            self._known[key, lang] = sentence_background(vectors, pool)
+            query = document_vector(self._cache[key].vectors)[None, :]
+            _, ids = self._indices[lang].search(query, CANDIDATES)
+            self._known[key, lang] = np.concatenate([self._cache[int(i)].vectors for i in ids[0] if i >= 0])
         return self._known[key, lang]
 
 
@@ -362,7 +380,9 @@ def _add_facts(store: Store, encoder: Encoder, bar: Progress) -> None:
         bar.advance(task)
 
 
-def _result(store: Store, encoder: str, skipped: list[Skipped], new_ids: list[str], scored: int) -> BatchResult:
+def _result(
+    store: Store, encoder: str, skipped: list[Skipped], new_ids: list[str], scored: int, aligned: int
+) -> BatchResult:
     documents = store.documents()
     ids = {doc.key: doc.doc_id for doc in documents}
     matches: list[Match] = store.matches(encoder)
@@ -380,7 +400,7 @@ def _result(store: Store, encoder: str, skipped: list[Skipped], new_ids: list[st
         )
     matched = {m.source for m in matches} | {m.target for m in matches}
     unmatched = [doc.doc_id for doc in documents if doc.key not in matched]
-    return BatchResult(documents, pairs, unmatched, skipped, new_ids, scored)
+    return BatchResult(documents, pairs, unmatched, skipped, new_ids, scored, aligned)
 
 
 # -- output ---------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from align.types import Bead
-from embeddings.margin import knn_mean
+from embeddings.margin import knn_mean, ratio_margin
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +51,10 @@ MATCH_THRESHOLD = 0.5
 MIN_TRANSLATED_BEADS = 2
 # Candidate reports per other language; also the reports that form the margin background.
 CANDIDATES = 8
+# A sentence merged with one neighbour into a 2-1 bead can reach sqrt(2) times its own
+# cosine, so a sentence whose best single margin is below MARGIN_MIN / sqrt(2) cannot be
+# part of a translated bead of up to two sentences a side (the usual case).
+PREFILTER_MARGIN = MARGIN_MIN / np.sqrt(2)
 # Weight of sentence i is 1 / (1 + i / LEDE_SPAN): the first sentences count most.
 LEDE_SPAN = 10.0
 
@@ -64,6 +68,9 @@ class PairScore:
     target_coverage: float
     translated_beads: int
     beads: tuple[Bead, ...]
+
+
+UNALIGNED = PairScore(0.0, 0.0, 0.0, 0, ())  # a pair the prefilter ruled out
 
 
 @dataclass(frozen=True)
@@ -84,33 +91,70 @@ def document_vector(sentence_vectors: np.ndarray) -> np.ndarray:
     return (mean / max(float(np.linalg.norm(mean)), np.finfo(np.float32).tiny)).astype(np.float32)
 
 
-def sentence_background(sentence_vectors: np.ndarray, pool: np.ndarray) -> np.ndarray:
-    """Each sentence's mean cosine to its nearest sentences in ``pool`` (other language)."""
-    return knn_mean(sentence_vectors, pool, BACKGROUND_K)
+@dataclass(frozen=True)
+class Side:
+    """One report of a pair as scoring sees it.
+
+    ``pool``: sentence vectors of the reports nearest to this one in the *other* report's
+    language (its candidates); their similarity to this report is the margin background.
+    """
+
+    vectors: np.ndarray
+    lengths: np.ndarray
+    pool: np.ndarray
 
 
-def bead_margins(beads: Sequence[Bead], source_background: np.ndarray, target_background: np.ndarray) -> np.ndarray:
-    """Ratio margin of each bead (0 for one-sided beads): cosine over mean background."""
+def could_match(source: Side, target: Side) -> bool:
+    """Cheap test before the sentence alignment: could enough of either side be translated?
+
+    Counts the characters of sentences with some partner above ``PREFILTER_MARGIN``; a
+    pair where neither side reaches ``MATCH_THRESHOLD`` that way is not worth aligning.
+    """
+    margins = ratio_margin(
+        source.vectors @ target.vectors.T,
+        knn_mean(source.vectors, source.pool, BACKGROUND_K),
+        knn_mean(target.vectors, target.pool, BACKGROUND_K),
+    )
+    return max(_share(source.lengths, margins.max(axis=1)), _share(target.lengths, margins.max(axis=0))) >= MATCH_THRESHOLD
+
+
+def _share(lengths: np.ndarray, best_margins: np.ndarray) -> float:
+    return float(lengths[best_margins >= PREFILTER_MARGIN].sum()) / max(float(lengths.sum()), 1.0)
+
+
+def bead_margins(beads: Sequence[Bead], source: Side, target: Side) -> np.ndarray:
+    """Ratio margin of each bead (0 for one-sided beads).
+
+    A bead of several sentences is judged as the unit the aligner scored, the sum of its
+    sentence vectors, against that unit's own background: a sum of sentences is close
+    to more things than one sentence is, and must stand out all the same.
+    """
     margins = np.zeros(len(beads), dtype=np.float32)
-    for n, bead in enumerate(beads):
-        if bead.source and bead.target:
-            denominator = (source_background[list(bead.source)].mean() + target_background[list(bead.target)].mean()) / 2
-            margins[n] = bead.score / max(float(denominator), 1e-6)
+    both = [n for n, bead in enumerate(beads) if bead.source and bead.target]
+    if not both:
+        return margins
+    source_units = _units([beads[n].source for n in both], source.vectors)
+    target_units = _units([beads[n].target for n in both], target.vectors)
+    margins[both] = ratio_margin(
+        np.einsum("ij,ij->i", source_units, target_units),
+        knn_mean(source_units, source.pool, BACKGROUND_K),
+        knn_mean(target_units, target.pool, BACKGROUND_K),
+    )
     return margins
 
 
-def score_alignment(
-    beads: Sequence[Bead],
-    source_background: np.ndarray,
-    target_background: np.ndarray,
-    source_lengths: np.ndarray,
-    target_lengths: np.ndarray,
-) -> PairScore:
+def _units(groups: Sequence[tuple[int, ...]], vectors: np.ndarray) -> np.ndarray:
+    """Unit vectors of summed sentence groups."""
+    sums = np.stack([vectors[list(group)].sum(axis=0) for group in groups])
+    return sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), np.finfo(np.float32).tiny)
+
+
+def score_alignment(beads: Sequence[Bead], source: Side, target: Side) -> PairScore:
     """Share of each side's characters in translated beads; the better side is the score."""
-    margins = bead_margins(beads, source_background, target_background)
+    margins = bead_margins(beads, source, target)
     translated = [bead for bead, margin in zip(beads, margins) if margin >= MARGIN_MIN]
-    source_coverage = _covered(translated, "source", source_lengths)
-    target_coverage = _covered(translated, "target", target_lengths)
+    source_coverage = _covered(translated, "source", source.lengths)
+    target_coverage = _covered(translated, "target", target.lengths)
     score = max(source_coverage, target_coverage) if len(translated) >= MIN_TRANSLATED_BEADS else 0.0
     return PairScore(round(score, 4), round(source_coverage, 4), round(target_coverage, 4), len(translated), tuple(beads))
 
