@@ -93,6 +93,9 @@ def _decode(data: bytes, name: str) -> str:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _strict(data, "utf-16", name)  # the codec removes the BOM
     if b"\x00" in data:
+        if (text := _utf16_without_bom(data)) is not None:
+            logger.info("%s has no byte-order mark; decoded as UTF-16", name)
+            return text
         raise InputError(f"{name}: looks like a binary file, not text (it contains NUL bytes)")
     try:
         return data.decode("utf-8")
@@ -105,6 +108,22 @@ def _decode(data: bytes, name: str) -> str:
         raise InputError(f"{name}: cannot decode it: not UTF-8 and not plausible in {', '.join(LEGACY_ENCODINGS)}")
     logger.info("%s is not UTF-8; decoded as %s", name, best.encoding)
     return str(best)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """Text some Windows tools save as UTF-16 with no byte-order mark, else None.
+
+    Its NUL bytes (the high half of ASCII characters) all fall on the same side
+    of each byte pair, which those of binary files rarely do; what it decodes
+    to still faces the checks of :func:`decode_bytes`.
+    """
+    nul_high_first, nul_high_second = b"\x00" in data[0::2], b"\x00" in data[1::2]
+    if len(data) % 2 or nul_high_first == nul_high_second:
+        return None
+    try:
+        return data.decode("utf-16-be" if nul_high_first else "utf-16-le")
+    except UnicodeDecodeError:
+        return None
 
 
 def _strict(data: bytes, encoding: str, name: str) -> str:
@@ -153,9 +172,13 @@ def ingest_text(text: str, *, path: str | None = None, fmt: str = "text", lang: 
     if not blocks:
         raise InputError(f"{name}: no text content (only page furniture or markup)")
     content = "\n".join(extracted.text[block.start : block.end] for block in blocks)
+    try:
+        lang = lang or detect_language(content)
+    except InputError as error:  # the user needs to know which file
+        raise InputError(f"{name}: {error}") from None
     document = Document(
         text=extracted.text,
-        lang=lang or detect_language(content),
+        lang=lang,
         path=path,
         blocks=blocks,
         furniture=sorted(furniture, key=lambda span: span.start),

@@ -43,7 +43,7 @@ def detect_language_with_confidence(text: str) -> tuple[str, float]:
     """ISO 639-1 code of ``text`` and the model's probability for it (varieties summed)."""
     sample = text[:MAX_DETECTION_CHARS]
     if not any(char.isalpha() for char in sample):
-        raise InputError("cannot tell the language of a text with no letters; give the language explicitly")
+        raise InputError("cannot tell the language of a text with no letters; give it (--src-lang/--tgt-lang, or lang=)")
     totals: dict[str, float] = defaultdict(float)
     for code, probability in _identifier().rank(sample):
         totals[_MACROLANGUAGE.get(code, code)] += float(probability)

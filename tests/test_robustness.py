@@ -25,7 +25,7 @@ import jsonschema
 import pytest
 
 from align.cli import EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL
-from align.ingest import MAX_INPUT_BYTES
+from align.ingest import MAX_INPUT_BYTES, read_text
 from align.segment import MAX_SENTENCE_CHARS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -101,6 +101,7 @@ BAD_INPUTS = {
     "empty": (lambda path: path.write_bytes(b""), "empty"),
     "binary": (_binary, "binary"),
     "undecodable": (_undecodable, "cannot decode"),
+    "no letters": (lambda path: path.write_text("2019 2020 2021 2022 2023 2024 2025 2026.\n", encoding="utf-8"), "--src-lang"),
 }
 
 
@@ -132,6 +133,14 @@ def test_legacy_encodings_align_like_utf8(tmp_path: Path, model_cache: Path) -> 
     assert result["alignment"] == reference["alignment"]
     two_sided = [bead for bead in result["alignment"] if bead["source"] and bead["target"]]
     assert sum(len(bead["source"]) for bead in two_sided) >= len(result["source"]["sentences"]) / 2
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_byte_order_mark_is_read(tmp_path: Path, encoding: str) -> None:
+    for seed in (FRENCH, ARABIC):
+        text = seed.read_text(encoding="utf-8")
+        (tmp_path / seed.name).write_bytes(text.encode(encoding))
+        assert read_text(tmp_path / seed.name) == text
 
 
 def test_text_without_sentence_punctuation_is_aligned(tmp_path: Path) -> None:
