@@ -33,14 +33,17 @@ import numpy as np
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from threadpoolctl import threadpool_limits
 
 from align.errors import AlignError
 from align.facts import find_facts
 from align.match import (
     CANDIDATES,
     UNALIGNED,
+    Background,
     Match,
     PairScore,
+    background,
     could_match,
     document_vector,
     orient,
@@ -221,19 +224,19 @@ class Embedded:
 def score_shard(
     pairs: Sequence[tuple[int, int]],
     embedded: Mapping[int, Embedded],
-    pools: Mapping[tuple[int, str], np.ndarray],
+    backgrounds: Mapping[tuple[int, str], Background],
 ) -> list[tuple[int, int, PairScore]]:
     """Sentence-align each (source, target) pair and score how much of it is translated
     (pairs that cannot reach the threshold are ruled out before aligning).
 
-    ``pools[(key, lang)]`` holds the sentences of the reports in ``lang`` nearest to
-    report ``key``: the background its margins are measured against.
+    ``backgrounds[(key, lang)]`` is what report ``key``'s margins are measured against
+    in ``lang`` (see :class:`align.match.Background`).
     """
     out = []
     for source, target in pairs:
         s, t = embedded[source], embedded[target]
-        s_side = Side(s.vectors, s.lengths, pools[source, t.doc.lang])
-        t_side = Side(t.vectors, t.lengths, pools[target, s.doc.lang])
+        s_side = Side(s.vectors, s.lengths, backgrounds[source, t.doc.lang])
+        t_side = Side(t.vectors, t.lengths, backgrounds[target, s.doc.lang])
         if could_match(s_side, t_side):
             beads = align_embedded(s.doc, t.doc, s.vectors, t.vectors)
             out.append((source, target, score_alignment(beads, s_side, t_side)))
@@ -258,7 +261,10 @@ def run_batch(
         items, skipped = list_inputs(paths)
         new_ids = _add_documents(store, items, encoder, skipped, bar)
         indices = {lang: index for lang in store.embedded_languages(encoder.name) if (index := store.load_index(encoder.name, lang))}
-        scored, aligned = _score_pending(store, encoder.name, indices, bar)
+        # Scoring multiplies small matrices: BLAS threads cost more than they save there,
+        # and on a shared machine they spin against other processes.
+        with threadpool_limits(limits=1, user_api="blas"):
+            scored, aligned = _score_pending(store, encoder.name, indices, bar)
         languages = store.languages()
         store.replace_matches(encoder.name, resolve_one_to_one(store.scored_pairs(encoder.name), languages))
         if facts:
@@ -308,7 +314,7 @@ def _score_pending(store: Store, encoder: str, indices: Mapping[str, VectorIndex
     languages = store.languages()
     done = {(m.source, m.target) for m in store.scored_pairs(encoder)}
     cache = _EmbeddedCache(store, encoder)
-    pools = _Pools(cache, indices)
+    backgrounds = _Backgrounds(cache, indices)
     queries = {key: (languages[key], document_vector(cache[key].vectors)) for key in pending}
     candidates = find_candidates(queries, indices)
     task = bar.add_task("Matching", total=len(pending))
@@ -318,7 +324,7 @@ def _score_pending(store: Store, encoder: str, indices: Mapping[str, VectorIndex
             {orient(key, languages[key], other, languages[other]) for found in candidates[key].values() for other in found}
             - done
         )
-        scores = score_shard(pairs, cache, pools.for_pairs(pairs, languages))
+        scores = score_shard(pairs, cache, backgrounds.for_pairs(pairs, languages))
         store.save_scores(key, encoder, scores)
         done.update(pairs)
         computed += len(pairs)
@@ -344,25 +350,33 @@ class _EmbeddedCache(dict):
         return value
 
 
-class _Pools:
-    """Margin backgrounds per (document, other language): the sentences of the document's
-    nearest reports in that language, gathered once per run."""
+class _Backgrounds:
+    """Margin backgrounds per (document, other language), built from the document's
+    nearest reports in that language. The nearest reports and the sentence backgrounds
+    are kept for the run; the pools themselves are rebuilt when needed (they are large)."""
 
     def __init__(self, cache: _EmbeddedCache, indices: Mapping[str, VectorIndex]) -> None:
         self._cache = cache
         self._indices = indices
-        self._known: dict[tuple[int, str], np.ndarray] = {}
+        self._known: dict[tuple[int, str], tuple[list[int], np.ndarray]] = {}
 
-    def for_pairs(self, pairs: Sequence[tuple[int, int]], languages: Mapping[int, str]) -> dict[tuple[int, str], np.ndarray]:
+    def for_pairs(self, pairs: Sequence[tuple[int, int]], languages: Mapping[int, str]) -> dict[tuple[int, str], Background]:
         needed = {(s, languages[t]) for s, t in pairs} | {(t, languages[s]) for s, t in pairs}
         return {need: self._get(*need) for need in needed}
 
-    def _get(self, key: int, lang: str) -> np.ndarray:
-        if (key, lang) not in self._known:
-            query = document_vector(self._cache[key].vectors)[None, :]
-            _, ids = self._indices[lang].search(query, CANDIDATES)
-            self._known[key, lang] = np.concatenate([self._cache[int(i)].vectors for i in ids[0] if i >= 0])
-        return self._known[key, lang]
+    def _get(self, key: int, lang: str) -> Background:
+        if (key, lang) in self._known:
+            nearest, sentences = self._known[key, lang]
+            return Background(self._pool(nearest), sentences)
+        vectors = self._cache[key].vectors
+        _, ids = self._indices[lang].search(document_vector(vectors)[None, :], CANDIDATES)
+        nearest = [int(i) for i in ids[0] if i >= 0]
+        found = background(vectors, self._pool(nearest))
+        self._known[key, lang] = (nearest, found.sentences)
+        return found
+
+    def _pool(self, keys: Sequence[int]) -> np.ndarray:
+        return np.concatenate([self._cache[k].vectors for k in keys])
 
 
 def _add_facts(store: Store, encoder: Encoder, bar: Progress) -> None:

@@ -92,16 +92,30 @@ def document_vector(sentence_vectors: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class Side:
-    """One report of a pair as scoring sees it.
+class Background:
+    """What a report's margins are measured against in one other language.
 
-    ``pool``: sentence vectors of the reports nearest to this one in the *other* report's
-    language (its candidates); their similarity to this report is the margin background.
+    ``pool``: sentence vectors of the reports nearest to this one in that language (its
+    candidates); ``sentences``: each of the report's sentences' mean cosine to its
+    ``BACKGROUND_K`` nearest sentences in the pool.
     """
+
+    pool: np.ndarray
+    sentences: np.ndarray
+
+
+def background(vectors: np.ndarray, pool: np.ndarray) -> Background:
+    """The margin background of a report's sentences against a pool of the other language."""
+    return Background(pool, knn_mean(vectors, pool, BACKGROUND_K))
+
+
+@dataclass(frozen=True)
+class Side:
+    """One report of a pair as scoring sees it (background: in the other report's language)."""
 
     vectors: np.ndarray
     lengths: np.ndarray
-    pool: np.ndarray
+    background: Background
 
 
 def could_match(source: Side, target: Side) -> bool:
@@ -110,11 +124,7 @@ def could_match(source: Side, target: Side) -> bool:
     Counts the characters of sentences with some partner above ``PREFILTER_MARGIN``; a
     pair where neither side reaches ``MATCH_THRESHOLD`` that way is not worth aligning.
     """
-    margins = ratio_margin(
-        source.vectors @ target.vectors.T,
-        knn_mean(source.vectors, source.pool, BACKGROUND_K),
-        knn_mean(target.vectors, target.pool, BACKGROUND_K),
-    )
+    margins = ratio_margin(source.vectors @ target.vectors.T, source.background.sentences, target.background.sentences)
     return max(_share(source.lengths, margins.max(axis=1)), _share(target.lengths, margins.max(axis=0))) >= MATCH_THRESHOLD
 
 
@@ -137,8 +147,8 @@ def bead_margins(beads: Sequence[Bead], source: Side, target: Side) -> np.ndarra
     target_units = _units([beads[n].target for n in both], target.vectors)
     margins[both] = ratio_margin(
         np.einsum("ij,ij->i", source_units, target_units),
-        knn_mean(source_units, source.pool, BACKGROUND_K),
-        knn_mean(target_units, target.pool, BACKGROUND_K),
+        knn_mean(source_units, source.background.pool, BACKGROUND_K),
+        knn_mean(target_units, target.background.pool, BACKGROUND_K),
     )
     return margins
 
