@@ -321,16 +321,20 @@ def test_batch_killed_then_rerun_loses_and_duplicates_nothing(tmp_path: Path, co
 
 
 def test_two_batches_on_one_db_wait_or_fail_clearly(tmp_path: Path, corpus: Path, clean_run) -> None:
+    """A second run started while the first is writing waits for it (or says the corpus is in use)."""
     db = tmp_path / "corpus.db"
-    runs = [start_align(tmp_path, "batch", corpus, "--db", db, "--format", "json") for _ in range(2)]
-    outcomes = [(proc, *proc.communicate(timeout=300)) for proc in runs]
+    first = start_align(tmp_path, "batch", corpus, "--db", db, "--format", "json", ALIGN_TEST_ENCODE_DELAY="0.005")
+    wait_for_rows(db, "documents", first)
+    second = start_align(tmp_path, "batch", corpus, "--db", db, "--format", "json")
+    outcomes = [(proc, *proc.communicate(timeout=300)) for proc in (first, second)]
+    assert first.returncode == EXIT_OK, outcomes[0][2]
     for proc, stdout, stderr in outcomes:
         assert "Traceback" not in stderr
         if proc.returncode == EXIT_OK:
             assert canonical(json.loads(stdout)) == clean_run[1]
         else:
-            assert proc.returncode == EXIT_INPUT and "in use by another align batch run" in stderr
-    assert any(proc.returncode == EXIT_OK for proc, _, _ in outcomes)
+            assert_one_line_error(subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr), EXIT_INPUT,
+                                  "in use by another align batch run")
     assert table_counts(db) == clean_run[0]
 
 
