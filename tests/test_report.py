@@ -437,12 +437,8 @@ def test_view_pages_only_a_long_view_on_a_terminal(seed: PairResult, monkeypatch
 
 @pytest.fixture(scope="module")
 def real() -> PairResult:
-    try:
-        from align.pipeline import load, pair
-    except ModuleNotFoundError as error:  # transitional: remove once the aligner's anchors module lands
-        if error.name != "align.anchors":
-            raise
-        pytest.skip("align.anchors has not landed yet")
+    from align.pipeline import load, pair
+
     return pair(load(pairs.FRENCH), load(pairs.ARABIC))
 
 
