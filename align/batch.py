@@ -31,7 +31,13 @@ from pathlib import Path
 
 import numpy as np
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 from threadpoolctl import threadpool_limits
 
@@ -43,13 +49,13 @@ from align.match import (
     Background,
     Match,
     PairScore,
+    Side,
     background,
     could_match,
     document_vector,
     orient,
     resolve_one_to_one,
     score_alignment,
-    Side,
 )
 from align.pipeline import align_embedded, check_language, embed_many, load, prepare
 from align.store import Store, StoredDocument, content_hash

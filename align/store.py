@@ -24,6 +24,7 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Self
 
 import numpy as np
 
@@ -133,7 +134,7 @@ class Store:
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.executescript(_SCHEMA)
 
-    def __enter__(self) -> Store:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -195,8 +196,8 @@ class Store:
 
     def load_document(self, key: int) -> Document:
         """Rebuild the Document as it was ingested (text, blocks, furniture, sentences)."""
-        doc_id, path, lang, text, blocks, furniture, metadata = self._db.execute(
-            "SELECT doc_id, path, lang, text, blocks, furniture, metadata FROM documents WHERE key = ?", (key,)
+        path, lang, text, blocks, furniture, metadata = self._db.execute(
+            "SELECT path, lang, text, blocks, furniture, metadata FROM documents WHERE key = ?", (key,)
         ).fetchone()
         spans = self._db.execute("SELECT start, end FROM sentences WHERE doc = ? ORDER BY idx", (key,))
         return Document(

@@ -90,7 +90,6 @@ def test_stale_index_is_rebuilt_from_sqlite(tmp_path, seed_docs):
 
 
 def test_second_run_on_the_same_corpus_fails_clearly(tmp_path):
-    with Store(tmp_path / "c.db"):
-        with pytest.raises(CorpusLockedError, match="in use by another align batch"):
-            Store(tmp_path / "c.db", lock_timeout=0.2)
+    with Store(tmp_path / "c.db"), pytest.raises(CorpusLockedError, match="in use by another align batch"):
+        Store(tmp_path / "c.db", lock_timeout=0.2)
     Store(tmp_path / "c.db", lock_timeout=0.2).close()  # free again once the first is done
