@@ -10,6 +10,7 @@ plain text and ``Document.source_span`` maps its ranges back into the decoded fi
 from __future__ import annotations
 
 import codecs
+import itertools
 import logging
 import os
 import re
@@ -253,5 +254,5 @@ def _is_hard_wrapped(lines: list[str]) -> bool:
         return False
     mid_sentence = sum(1 for line in lines[:-1] if not ends_sentence(line))
     return 2 * mid_sentence > len(lines) - 1 and all(
-        len(line) + 1 + len(following.split()[0]) > width for line, following in zip(lines, lines[1:])
+        len(line) + 1 + len(following.split()[0]) > width for line, following in itertools.pairwise(lines)
     )

@@ -340,7 +340,7 @@ class _Locator:
 
     def block_runs(self) -> list[tuple[int, int]]:
         """Every run of visible text between block breaks: the fallback when extraction fails."""
-        runs, start = [], None
+        runs, start, last = [], None, 0
         for index, char in enumerate(self.page.chars):
             if char is None or char.isspace():
                 if char is None and start is not None:

@@ -33,7 +33,7 @@ from align.sentalign import AlignParams, align_embeddings
 from align.types import Bead, Document, PairResult
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "robustness"))
-from hashing_encoder import HashingEncoder  # noqa: E402
+from hashing_encoder import HashingEncoder
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = {"fr": ["000_333c28ba6d2e32e8", "001_b786fb708fc180cb", "003_7844b97d80297299", "004_c859d3e79f547f7b"],
