@@ -299,7 +299,7 @@ def _add_documents(store: Store, items: Sequence[InputItem], encoder: Encoder, s
                     skipped.append(Skipped(item.doc.path or item.doc_id, str(err)))
                     continue
                 key = store.add_document(item.doc, item.doc_id, item.digest)
-            if not store.has_embeddings(key, encoder.name):
+            if not store.has_embeddings(key, encoder.name) and key not in {k for k, _ in todo}:
                 todo.append((key, item))
         for (key, item), (vectors, doc_vector) in zip(todo, embed_shard([p.doc for _, p in todo], encoder) if todo else []):
             store.save_embeddings(key, encoder.name, vectors, doc_vector)
@@ -451,8 +451,8 @@ def render_batch_text(result: BatchResult, console: Console) -> None:
     """A summary table of the matched pairs, then the unmatched reports."""
     docs = {d.doc_id: d for d in result.documents}
     table = Table(title="Matched reports", show_lines=False)
-    for column, justify in (("source", "left"), ("", "left"), ("target", "left"), (" ", "left"), ("score", "right"), ("facts", "right")):
-        table.add_column(column, justify=justify)
+    for column in ("source", "lang", "target", "lang", "score", "facts"):
+        table.add_column(column, justify="right" if column in ("score", "facts") else "left")
     for p in result.pairs:
         s, t = docs[p.source], docs[p.target]
         table.add_row(_label(s), s.lang, _label(t), t.lang, f"{p.score:.2f}", "" if p.facts is None else str(p.facts))
@@ -466,7 +466,7 @@ def render_batch_text(result: BatchResult, console: Console) -> None:
 
 
 def _label(doc: StoredDocument) -> str:
-    return f"{doc.doc_id} ({Path(doc.path).name})" if doc.path and not doc.path.endswith(doc.doc_id) else doc.doc_id
+    return f"{doc.doc_id} ({Path(doc.path).name})" if doc.path else doc.doc_id
 
 
 @contextmanager

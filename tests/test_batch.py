@@ -172,3 +172,14 @@ def test_interrupted_run_completes_on_rerun(tmp_path, monkeypatch, once):
     resumed = run_batch([str(SEEDS)], str(db), progress=False, facts=False)
     assert resumed.new == []  # embeddings survived the interruption
     assert by_seed_number(resumed) == by_seed_number(clean)
+
+
+def test_same_report_twice_in_one_run_is_one_document(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for file in SEEDS.glob("00[12]*.txt"):
+        shutil.copy(file, folder / file.name)
+    shutil.copy(next(SEEDS.glob("001*.txt")), folder / "copy-of-001.txt")
+    result = run_batch([str(folder)], str(tmp_path / "c.db"), progress=False, facts=False)
+    assert len(result.documents) == len(result.new) == 2
+    assert len(result.pairs) == 1 and result.unmatched == []
