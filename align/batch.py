@@ -4,7 +4,8 @@ The stages are pure functions over shards of documents, so that a distributed en
 could run them as they are; only :func:`run_batch` touches the store:
 
     list_inputs      paths -> input items (files, one item per JSONL line)
-    ingest_shard     input items -> prepared documents (+ the ones skipped, with why)
+    read_shard       input items -> their texts (files read; the unreadable skipped, with why)
+    ingest_shard     texts new to the corpus -> prepared documents (+ the ones skipped)
     embed_shard      documents -> sentence vectors and document vectors
     find_candidates  document vectors + per-language indices -> candidate pairs
     score_shard      candidate pairs + vectors -> pair scores (sentence alignment)
@@ -26,7 +27,7 @@ import json
 import logging
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +44,7 @@ from threadpoolctl import threadpool_limits
 
 from align.errors import AlignError
 from align.facts import find_facts
+from align.ingest import guess_format, read_text
 from align.match import (
     CANDIDATES,
     UNALIGNED,
@@ -57,7 +59,7 @@ from align.match import (
     resolve_one_to_one,
     score_alignment,
 )
-from align.pipeline import align_embedded, check_language, embed_many, load, prepare
+from align.pipeline import align_embedded, check_language, embed_many, prepare
 from align.store import Store, StoredDocument, content_hash
 from align.types import Document
 from embeddings import Encoder, VectorIndex, load_encoder
@@ -176,23 +178,41 @@ def _jsonl_items(file: Path) -> tuple[list[InputItem], list[Skipped]]:
     return items, skipped
 
 
+def read_shard(items: Sequence[InputItem]) -> tuple[list[InputItem], list[Skipped]]:
+    """Give every item its text and format (reading files); unreadable files are skipped."""
+    read: list[InputItem] = []
+    skipped: list[Skipped] = []
+    for item in items:
+        if item.text is not None:
+            read.append(item)
+            continue
+        try:
+            text = read_text(item.path)
+        except AlignError as err:
+            skipped.append(Skipped(item.path, str(err)))
+            continue
+        read.append(replace(item, text=text, fmt=item.fmt or guess_format(item.path, text)))
+    return read, skipped
+
+
 def ingest_shard(items: Sequence[InputItem]) -> tuple[list[Prepared], list[Skipped]]:
-    """Read, clean, identify and segment each item; bad inputs are skipped, not fatal."""
+    """Clean, identify and segment each read item; bad inputs are skipped, not fatal.
+
+    A document's identity is the hash of its input text, so a report seen before is
+    recognised before this (costlier) stage.
+    """
     prepared: list[Prepared] = []
     skipped: list[Skipped] = []
     for item in items:
         try:
-            if item.text is None:
-                doc = load(item.path, lang=item.lang)
-            else:
-                doc = prepare(item.text, path=item.path, lang=item.lang, fmt=item.fmt or "text")
+            doc = prepare(item.text or "", path=item.path, lang=item.lang, fmt=item.fmt or "text")
         except AlignError as err:
             skipped.append(Skipped(item.path, str(err)))
             continue
         if not doc.sentences:
             skipped.append(Skipped(item.path, "no sentences to align"))
             continue
-        digest = content_hash(doc.text)
+        digest = content_hash(item.text or "")
         prepared.append(Prepared(doc, item.doc_id or digest[:ID_LENGTH], digest))
     return prepared, skipped
 
@@ -284,8 +304,9 @@ def _add_documents(store: Store, items: Sequence[InputItem], encoder: Encoder, s
     new_ids: list[str] = []
     for start in range(0, len(items), EMBED_SHARD):
         shard = items[start : start + EMBED_SHARD]
-        prepared, bad = ingest_shard(shard)
-        skipped.extend(bad)
+        read, unreadable = read_shard(shard)
+        prepared, bad = ingest_shard(_unseen(store, read, encoder.name))
+        skipped.extend(unreadable + bad)
         todo: list[tuple[int, Prepared]] = []
         for item in prepared:
             key = store.find_document(item.digest)
@@ -299,14 +320,24 @@ def _add_documents(store: Store, items: Sequence[InputItem], encoder: Encoder, s
                     skipped.append(Skipped(item.doc.path or item.doc_id, str(err)))
                     continue
                 key = store.add_document(item.doc, item.doc_id, item.digest)
-            if not store.has_embeddings(key, encoder.name) and key not in {k for k, _ in todo}:
-                todo.append((key, item))
+            todo.append((key, item))
         for (key, item), (vectors, doc_vector) in zip(todo, embed_shard([p.doc for _, p in todo], encoder) if todo else []):
             store.save_embeddings(key, encoder.name, vectors, doc_vector)
             new_ids.append(item.doc_id)
         bar.advance(task, len(shard))
     log.info("embedded %d new documents, skipped %d inputs", len(new_ids), len(skipped))
     return new_ids
+
+
+def _unseen(store: Store, items: Sequence[InputItem], encoder: str) -> list[InputItem]:
+    """Items whose text is not yet in the corpus with vectors (first occurrence only)."""
+    fresh: dict[str, InputItem] = {}
+    for item in items:
+        digest = content_hash(item.text or "")
+        key = store.find_document(digest)
+        if digest not in fresh and (key is None or not store.has_embeddings(key, encoder)):
+            fresh[digest] = item
+    return list(fresh.values())
 
 
 def _score_pending(store: Store, encoder: str, indices: Mapping[str, VectorIndex], bar: Progress) -> tuple[int, int]:
