@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from anyascii import anyascii
 from rapidfuzz import fuzz
@@ -261,11 +262,13 @@ _SKELETON_RULES = [("sch", "sh"), ("tch", "sh"), ("ch", "sh"), ("ph", "f"), ("ck
                    ("kh", "k"), ("th", "t"), ("dh", "d"), ("z", "s")]
 
 
+@lru_cache(maxsize=1 << 16)
 def skeleton(word: str) -> str:
     """A romanized consonant skeleton: vowels and doubled letters gone, near-sounds merged.
 
     Arabic spells most vowels not at all and French spells "sh" as "ch"; what is left
     after this is close across scripts ("Deramchi" and "الدرامشي" both give "drmsh").
+    Cached: every word of every bead's context is looked up, and news vocabulary repeats.
     """
     word = _strip_arabic_article(word)
     roman = re.sub(r"[^a-z]", "", anyascii(word).lower())
