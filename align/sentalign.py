@@ -14,6 +14,9 @@ dot products, so a 3-2 candidate costs a few additions rather than an encoder
 call (Bertalign's price).  Bead costs follow Vecalign's normalisation (a pair
 is good relative to how similar each side is to the other document on
 average), plus a length prior and a bonus for shared numbers or names.
+Sentences told on one side only must stay unaligned rather than be paired
+with another lonely sentence or glued into a neighbouring bead, so a member
+with no counterpart in its bead costs extra (see ``_Scorer.unrelated``).
 The anchor bonus is additive (strength summed over the bead, uncapped), so a
 2-2 bead and the two 1-1 beads it could split into earn the same total: the
 bonus never biases the choice between merging and splitting.
@@ -35,7 +38,8 @@ from align.types import Bead
 
 @dataclass(frozen=True)
 class AlignParams:
-    """Knobs of the aligner; defaults measured on Text+Berg dev (scripts/bench_textberg.py)."""
+    """Knobs of the aligner; defaults measured on Text+Berg dev (scripts/bench_textberg.py), the
+    ``unrelated_*`` pair also on planted omissions (scripts/bench_omissions.py)."""
 
     max_side: int = 5  # largest number of sentences on one side of a bead
     max_total: int = 6  # largest number of sentences in a bead, both sides
@@ -43,6 +47,8 @@ class AlignParams:
     merge_penalty: float = 0.2  # extra cost per sentence beyond 1-1
     length_weight: float = 0.6  # weight of the squared log length-ratio
     anchor_bonus: float = 0.1  # cost reduction per unit of anchor strength inside a bead
+    unrelated_from: float = 0.8  # normalised distance beyond which a sentence has no counterpart
+    unrelated_weight: float = 2.0  # cost per unit of distance beyond ``unrelated_from``
     knn: int = 4  # neighbours for margin scoring in the anchor pass
     band: int = 12  # half-width of the DP band around the anchor chain
     full_dp_cells: int = 250_000  # below n*m, skip the band and search everything
@@ -199,6 +205,8 @@ class _Scorer:
     tgt_hub: np.ndarray
     src_len: np.ndarray  # (max_side, n + 1): characters in the run
     tgt_len: np.ndarray
+    src_weight: np.ndarray  # (n + 1,): by prefix end, how much a sentence's lack of a counterpart counts
+    tgt_weight: np.ndarray
     log_ratio: float  # the expected log length ratio of a bead (see expected_log_ratio)
     shared: dict[int, tuple[np.ndarray, np.ndarray]] | None
     params: AlignParams
@@ -210,21 +218,68 @@ class _Scorer:
         side is to the other document on average, so that hub sentences do not
         attract everything), weighted by the sentences covered so that merging
         is no way to pay less, plus a per-sentence merge penalty, a squared
-        log length-ratio prior and a bonus for shared numbers and names.
+        log length-ratio prior, a penalty for members without a counterpart
+        (:meth:`unrelated`) and a bonus for shared numbers and names.
         All target run lengths at once: one matrix product per row and ``a``.
         """
         p = self.params
         sizes = np.arange(1, len(self.tgt_units) + 1)[:, None] + a  # a + b, per row of the output
         cos = self.tgt_units[:, ends] @ self.src_units[a - 1, i]
         hub = (self.src_hub[a - 1, i] + self.tgt_hub[:, ends]) / 2
-        cost = (1 - cos) / np.maximum(hub, 1e-3) * sizes / 2 + p.merge_penalty * (sizes - 2)
+        distance = (1 - cos) / np.maximum(hub, 1e-3)
+        cost = distance * sizes / 2 + p.merge_penalty * (sizes - 2)
         ratio = np.log((self.tgt_len[:, ends] + 10.0) / (self.src_len[a - 1, i] + 10.0)) - self.log_ratio
         cost += p.length_weight * ratio**2
+        if a == 1:  # a 1-1 pair: its members are each other's only possible counterpart
+            cost[0] += p.unrelated_weight * np.maximum(0.0, distance[0] - p.unrelated_from)
+        else:
+            cost += p.unrelated_weight * self.unrelated(a, i, ends)
         if self.shared is not None and any(row in self.shared for row in range(i - a, i)):
             for b in range(1, len(cost) + 1):
                 cost[b - 1] -= p.anchor_bonus * _window_shared(self.shared, i - a, i, ends - b, ends)
         cost[np.isnan(cost)] = np.inf
         return cost
+
+    def unrelated(self, a: int, i: int, ends: np.ndarray) -> np.ndarray:
+        """``out[b-1]``: how far the members of the ``a``-``b`` beads (``a`` >= 2) are from having a counterpart.
+
+        Each member's counterpart is its closest sentence on the other side
+        of the bead; its normalised distance beyond ``unrelated_from`` (weighted
+        by :func:`counterpart_weights`) is summed over the members.  A 2-2 bead
+        made of one true pair and two lonely sentences has a good summed
+        cosine but two members without a counterpart; a true 2-2 (two
+        sentences split differently) pairs every member.  Beads with one
+        sentence on a side are exempt (zero): there the single sentence is
+        every fragment's counterpart, and the bead's own cosine judges it.
+        """
+        d0 = self.params.unrelated_from
+        first = max(int(ends.min()) - len(self.tgt_units), 0)  # target sentences first..last-1 can be members
+        last = int(ends.max())
+        members = slice(i - a + 1, i + 1)  # source sentences i-a..i-1, by prefix end
+        window = slice(first + 1, last + 1)
+        sims = self.src_units[0, members] @ self.tgt_units[0, window].T
+        src_far = (1 - sims) / np.maximum(self.src_hub[0, members, None], 1e-3)
+        tgt_far = (1 - sims) / np.maximum(self.tgt_hub[0, window], 1e-3)
+        # A target member's closest source member depends on the source run only: prefix-sum it over the window.
+        tgt_excess = _cumsum0(self.tgt_weight[window] * np.maximum(0.0, tgt_far.min(axis=0) - d0))
+        # Runs that would start before the first target sentence have no cosine (their cost is infinite anyway).
+        starts = np.maximum(ends[None, :] - np.arange(1, len(self.tgt_units) + 1)[:, None], first) - first  # (b, ends)
+        src_closest = np.minimum.accumulate(src_far[:, starts], axis=1)  # (a, b, ends): closest among the b targets
+        out = np.einsum("x,xbc->bc", self.src_weight[members], np.maximum(0.0, src_closest - d0))
+        out += tgt_excess[ends - first] - tgt_excess[starts]
+        out[0] = 0.0  # a-1 beads are exempt
+        return out
+
+
+def counterpart_weights(lens: np.ndarray) -> np.ndarray:
+    """By prefix end (leading 0), ``min(1, length / median length)**2``.
+
+    A short fragment ("Ja.", a dangling clause) is close to nothing on its
+    own yet belongs to its bead; a full-length sentence without a
+    counterpart is a one-sided sentence glued there.
+    """
+    median = max(float(np.median(lens)), 1.0) if len(lens) else 1.0
+    return np.concatenate([[0.0], np.minimum(1.0, lens / median) ** 2])
 
 
 def _scorer(
@@ -247,6 +302,8 @@ def _scorer(
         tgt_hub=1 - tu @ src.mean(axis=0),
         src_len=window_sums(src_lens.astype(np.float64), params.max_side),
         tgt_len=window_sums(tgt_lens.astype(np.float64), params.max_side),
+        src_weight=counterpart_weights(src_lens.astype(np.float64)),
+        tgt_weight=counterpart_weights(tgt_lens.astype(np.float64)),
         log_ratio=expected_log_ratio(src_lens, tgt_lens, chain),
         shared=_shared_rows(shared),
         params=params,

@@ -160,3 +160,25 @@ def test_seed_reports_share_their_names():
     same_story = shared_anchors(texts(french), texts(arabic))
     assert any(keys_shared >= 1.0 for keys_shared in same_story.values())  # Deramchi, Khaled El Mazen
     assert sum(same_story.values()) > sum(shared_anchors(texts(french), texts(unrelated)).values())
+
+
+def test_lonely_sentences_facing_each_other_stay_unaligned():
+    """A sentence deleted on each side at the same place leaves two unrelated sentences facing each other.
+
+    Pairing them (a 1-1 of unrelated sentences) or gluing them into a
+    neighbouring pair (a 2-2) is what the counterpart penalty is there to stop.
+    """
+    structure = [(1, 1)] * 6 + [(1, 0), (0, 1)] + [(1, 1)] * 6
+    lonely = [((6,), ()), ((), (6,))]
+
+    def kept_apart(params: AlignParams) -> int:
+        total = 0
+        for seed in range(20, 30):
+            src, tgt, sl, tl, _ = synthetic(structure, seed=seed)
+            beads = set(bead_keys(align_embeddings(src, tgt, sl, tl, params=params)))
+            total += sum(b in beads for b in lonely)
+        return total
+
+    with_penalty = kept_apart(AlignParams())
+    assert with_penalty >= len(lonely) * 10 // 2
+    assert with_penalty > kept_apart(AlignParams(unrelated_weight=0.0))
