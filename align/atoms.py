@@ -195,7 +195,9 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?…:;\"«»“”(\n]\s*)$")
 _TITLE_ABBREVIATION = re.compile(r"\b[A-Z][a-z]{0,2}\.\s*$")  # "M. Deramchi", "Dr. Li"
 
 
+@lru_cache(maxsize=1 << 16)
 def _is_latin(word: str) -> bool:
+    """Cached: called on every word of every sentence, and the vocabulary repeats."""
     return all("LATIN" in unicodedata.name(c, "") for c in word if c.isalpha())
 
 

@@ -208,11 +208,11 @@ class _Scorer:
     src_weight: np.ndarray  # (n + 1,): by prefix end, how much a sentence's lack of a counterpart counts
     tgt_weight: np.ndarray
     log_ratio: float  # the expected log length ratio of a bead (see expected_log_ratio)
-    shared: dict[int, tuple[np.ndarray, np.ndarray]] | None
+    shared: list[tuple[np.ndarray, np.ndarray] | None] | None  # by source sentence, see _shared_rows
     params: AlignParams
 
-    def costs(self, a: int, i: int, ends: np.ndarray) -> np.ndarray:
-        """``out[b-1]``: cost of the ``a``-``b`` beads ending at source prefix ``i`` and target prefixes ``ends``.
+    def row_costs(self, i: int, ends: np.ndarray, max_a: int) -> np.ndarray:
+        """``out[a-1, b-1]``: cost of the ``a``-``b`` beads ending at source prefix ``i`` and target prefixes ``ends``.
 
         Vecalign's normalised distance (a pair is good relative to how close each
         side is to the other document on average, so that hub sentences do not
@@ -220,28 +220,33 @@ class _Scorer:
         is no way to pay less, plus a per-sentence merge penalty, a squared
         log length-ratio prior, a penalty for members without a counterpart
         (:meth:`unrelated`) and a bonus for shared numbers and names.
-        All target run lengths at once: one matrix product per row and ``a``.
+        A whole DP row at once, ``a`` = 1 .. ``max_a``: a handful of array
+        operations per row rather than per bead shape.
         """
         p = self.params
-        sizes = np.arange(1, len(self.tgt_units) + 1)[:, None] + a  # a + b, per row of the output
-        cos = self.tgt_units[:, ends] @ self.src_units[a - 1, i]
-        hub = (self.src_hub[a - 1, i] + self.tgt_hub[:, ends]) / 2
+        max_b = len(self.tgt_units)
+        tgt_units = self.tgt_units[:, ends]
+        sizes = np.arange(1, max_b + 1)[None, :, None] + np.arange(1, max_a + 1)[:, None, None]  # a + b
+        cos = np.stack([tgt_units @ self.src_units[a - 1, i] for a in range(1, max_a + 1)])
+        hub = (self.src_hub[:max_a, i, None, None] + self.tgt_hub[:, ends]) / 2
         distance = (1 - cos) / np.maximum(hub, 1e-3)
         cost = distance * sizes / 2 + p.merge_penalty * (sizes - 2)
-        ratio = np.log((self.tgt_len[:, ends] + 10.0) / (self.src_len[a - 1, i] + 10.0)) - self.log_ratio
+        ratio = np.log((self.tgt_len[:, ends] + 10.0) / (self.src_len[:max_a, i, None, None] + 10.0)) - self.log_ratio
         cost += p.length_weight * ratio**2
-        if a == 1:  # a 1-1 pair: its members are each other's only possible counterpart
-            cost[0] += p.unrelated_weight * np.maximum(0.0, distance[0] - p.unrelated_from)
-        else:
-            cost += p.unrelated_weight * self.unrelated(a, i, ends)
-        if self.shared is not None and any(row in self.shared for row in range(i - a, i)):
-            for b in range(1, len(cost) + 1):
-                cost[b - 1] -= p.anchor_bonus * _window_shared(self.shared, i - a, i, ends - b, ends)
+        # A 1-1 pair: its members are each other's only possible counterpart.
+        cost[0, 0] += p.unrelated_weight * np.maximum(0.0, distance[0, 0] - p.unrelated_from)
+        if max_a > 1:
+            cost[1:] += p.unrelated_weight * self.unrelated(i, max_a, ends)
+        if self.shared is not None:
+            starts = ends - np.arange(1, max_b + 1)[:, None]
+            for a in range(1, max_a + 1):
+                if any(self.shared[row] is not None for row in range(i - a, i)):
+                    cost[a - 1] -= p.anchor_bonus * _window_shared(self.shared, i - a, i, starts, ends)
         cost[np.isnan(cost)] = np.inf
         return cost
 
-    def unrelated(self, a: int, i: int, ends: np.ndarray) -> np.ndarray:
-        """``out[b-1]``: how far the members of the ``a``-``b`` beads (``a`` >= 2) are from having a counterpart.
+    def unrelated(self, i: int, max_a: int, ends: np.ndarray) -> np.ndarray:
+        """``out[a-2, b-1]``: how far the members of the ``a``-``b`` beads (``a`` >= 2) are from having a counterpart.
 
         Each member's counterpart is its closest sentence on the other side
         of the bead; its normalised distance beyond ``unrelated_from`` (weighted
@@ -251,23 +256,29 @@ class _Scorer:
         sentences split differently) pairs every member.  Beads with one
         sentence on a side are exempt (zero): there the single sentence is
         every fragment's counterpart, and the bead's own cosine judges it.
+        The ``a``-sentence source runs ending at ``i`` are the last ``a`` of
+        the ``max_a`` members, so one similarity block serves them all.
         """
         d0 = self.params.unrelated_from
-        first = max(int(ends.min()) - len(self.tgt_units), 0)  # target sentences first..last-1 can be members
-        last = int(ends.max())
-        members = slice(i - a + 1, i + 1)  # source sentences i-a..i-1, by prefix end
-        window = slice(first + 1, last + 1)
+        max_b = len(self.tgt_units)
+        first = max(int(ends.min()) - max_b, 0)  # target sentences first..last-1 can be members
+        members = slice(i - max_a + 1, i + 1)  # source sentences i-max_a..i-1, by prefix end
+        window = slice(first + 1, int(ends.max()) + 1)
         sims = self.src_units[0, members] @ self.tgt_units[0, window].T
         src_far = (1 - sims) / np.maximum(self.src_hub[0, members, None], 1e-3)
         tgt_far = (1 - sims) / np.maximum(self.tgt_hub[0, window], 1e-3)
-        # A target member's closest source member depends on the source run only: prefix-sum it over the window.
-        tgt_excess = _cumsum0(self.tgt_weight[window] * np.maximum(0.0, tgt_far.min(axis=0) - d0))
+        # A target member's closest source member depends on the source run only (row a-2: the last a
+        # members): prefix-sum it over the window.
+        tgt_closest = np.minimum.accumulate(tgt_far[::-1], axis=0)[1:]
+        tgt_excess = _cumsum0(self.tgt_weight[window] * np.maximum(0.0, tgt_closest - d0), axis=1)
         # Runs that would start before the first target sentence have no cosine (their cost is infinite anyway).
-        starts = np.maximum(ends[None, :] - np.arange(1, len(self.tgt_units) + 1)[:, None], first) - first  # (b, ends)
-        src_closest = np.minimum.accumulate(src_far[:, starts], axis=1)  # (a, b, ends): closest among the b targets
-        out = np.einsum("x,xbc->bc", self.src_weight[members], np.maximum(0.0, src_closest - d0))
-        out += tgt_excess[ends - first] - tgt_excess[starts]
-        out[0] = 0.0  # a-1 beads are exempt
+        starts = np.maximum(ends[None, :] - np.arange(1, max_b + 1)[:, None], first) - first  # (b, ends)
+        # (member, b, ends): distance to the closest among the b targets
+        src_excess = np.maximum(0.0, np.minimum.accumulate(src_far[:, starts], axis=1) - d0)
+        weights = self.src_weight[members]
+        out = np.stack([np.einsum("x,xbc->bc", weights[-a:], src_excess[-a:]) for a in range(2, max_a + 1)])
+        out += tgt_excess[:, None, ends - first] - tgt_excess[:, starts]
+        out[:, 0] = 0.0  # a-1 beads are exempt
         return out
 
 
@@ -305,7 +316,7 @@ def _scorer(
         src_weight=counterpart_weights(src_lens.astype(np.float64)),
         tgt_weight=counterpart_weights(tgt_lens.astype(np.float64)),
         log_ratio=expected_log_ratio(src_lens, tgt_lens, chain),
-        shared=_shared_rows(shared),
+        shared=_shared_rows(shared, len(src)),
         params=params,
     )
 
@@ -361,36 +372,39 @@ def _banded_dp(scorer: _Scorer, shapes: list[tuple[int, int]], lo: np.ndarray, h
     """Fill the DP row by row inside the band; returns each row's back-pointers (shape index).
 
     Row ``i`` holds prefixes ``(i, j)`` for ``j`` in ``[lo[i], hi[i]]``; only
-    the ``max_side`` previous rows are ever read, but all back-pointer rows are
-    kept for the trace (band-sized, so memory stays linear in document length).
+    the ``max_side`` previous rows are ever read (kept full-width, infinite
+    outside their band, so every shape reads them with one gather), but all
+    back-pointer rows are kept for the trace (band-sized, so memory stays
+    linear in document length).  Each cell keeps the first shape, in
+    ``shapes`` order, of least total cost.
     """
     skip = scorer.params.skip_cost
-    max_a = max(a for a, _ in shapes)
-    cost_rows: list[np.ndarray] = []
+    shape_a, shape_b = (np.array(side) for side in zip(*shapes))
+    max_a = int(shape_a.max())
+    recent = np.full((max_a + 1, int(hi[-1]) + 1), np.inf)  # row i at i % (max_a + 1)
     back_rows: list[np.ndarray] = []
     for i in range(len(lo)):
         cols = np.arange(lo[i], hi[i] + 1)
-        row = np.full(len(cols), np.inf)
-        back = np.full(len(cols), -1, dtype=np.int8)
         if i == 0:
+            row = np.full(len(cols), np.inf)
             row[0] = 0.0
-        bead_costs = {a: scorer.costs(a, i, cols) for a in range(1, min(max_a, i) + 1)}
-        for shape_id, (a, b) in enumerate(shapes):
-            if a == 0 or a > i:
-                continue
-            prev = i - a
-            starts = cols - b
-            ok = (starts >= lo[prev]) & (starts <= hi[prev])
-            if not ok.any():
-                continue
-            total = cost_rows[prev][starts[ok] - lo[prev]]
-            total = total + (skip if b == 0 else bead_costs[a][b - 1, ok])
-            idx = np.nonzero(ok)[0]
-            better = total < row[idx]
-            row[idx[better]] = total[better]
-            back[idx[better]] = shape_id
+            back = np.full(len(cols), -1, dtype=np.int8)
+        else:
+            costs = scorer.row_costs(i, cols, min(max_a, i))
+            usable = (shape_a >= 1) & (shape_a <= i)  # 0-1 beads chain afterwards
+            bead = np.full((len(shapes), len(cols)), np.inf)
+            bead[usable & (shape_b == 0)] = skip
+            merged = usable & (shape_b > 0)
+            bead[merged] = costs[shape_a[merged] - 1, shape_b[merged] - 1]
+            starts = cols - shape_b[:, None]
+            prev = recent[(i - shape_a[:, None]) % len(recent), np.maximum(starts, 0)]
+            totals = np.where(starts >= 0, prev, np.inf) + bead
+            best = np.argmin(totals, axis=0)
+            row = totals[best, np.arange(len(cols))]
+            back = np.where(row < np.inf, best, -1).astype(np.int8)
         _chain_target_skips(row, back, skip, shapes.index((0, 1)))
-        cost_rows.append(row)
+        recent[i % len(recent)] = np.inf
+        recent[i % len(recent), cols] = row
         back_rows.append(back)
     return back_rows
 
@@ -407,25 +421,26 @@ def _chain_target_skips(row: np.ndarray, back: np.ndarray, skip: float, skip_id:
     back[from_left] = skip_id
 
 
-def _shared_rows(shared: dict[tuple[int, int], float]) -> dict[int, tuple[np.ndarray, np.ndarray]] | None:
-    """Sparse anchors as ``row -> (sorted columns, cumulative strengths with a leading 0)``."""
+def _shared_rows(shared: dict[tuple[int, int], float], n: int) -> list[tuple[np.ndarray, np.ndarray] | None] | None:
+    """Sparse anchors by source sentence: ``(sorted columns, cumulative strengths with a leading 0)`` or None."""
     if not shared:
         return None
-    rows: dict[int, list[tuple[int, float]]] = {}
+    rows: list[list[tuple[int, float]]] = [[] for _ in range(n)]
     for (i, j), w in shared.items():
-        rows.setdefault(i, []).append((j, w))
-    out = {}
-    for i, pairs in rows.items():
-        pairs.sort()
-        out[i] = (np.array([j for j, _ in pairs]), np.concatenate([[0.0], np.cumsum([w for _, w in pairs])]))
+        rows[i].append((j, w))
+    out: list[tuple[np.ndarray, np.ndarray] | None] = [None] * n
+    for i, pairs in enumerate(rows):
+        if pairs:
+            pairs.sort()
+            out[i] = (np.array([j for j, _ in pairs]), np.concatenate([[0.0], np.cumsum([w for _, w in pairs])]))
     return out
 
 
-def _window_shared(rows: dict[int, tuple[np.ndarray, np.ndarray]], i0: int, i1: int, j0: np.ndarray, j1: np.ndarray) -> np.ndarray:
-    """Total anchor strength inside source rows ``[i0, i1)`` and target columns ``[j0, j1)``."""
-    total = np.zeros(len(j0))
+def _window_shared(rows: list[tuple[np.ndarray, np.ndarray] | None], i0: int, i1: int, j0: np.ndarray, j1: np.ndarray) -> np.ndarray:
+    """Total anchor strength inside source rows ``[i0, i1)`` and target columns ``[j0, j1)`` (broadcast)."""
+    total = np.zeros(np.broadcast_shapes(j0.shape, j1.shape))
     for i in range(i0, i1):
-        if i in rows:
+        if rows[i] is not None:
             cols, cum = rows[i]
             total += cum[np.searchsorted(cols, j1)] - cum[np.searchsorted(cols, j0)]
     return total
