@@ -15,7 +15,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
-from align.atoms import _DATE_WORDS, find_dates, find_names, number_keys, word_skeletons
+from align.atoms import find_dates, find_names, number_keys, word_skeletons
 
 MIN_NAME_SKELETON = 3  # shorter consonant skeletons ("tj", "hr") match by chance
 # A key found in more sentences than this on either side ("un", a year the report is
@@ -23,27 +23,12 @@ MIN_NAME_SKELETON = 3  # shorter consonant skeletons ("tj", "hr") match by chanc
 # occurrences would grow quadratically with document length.
 MAX_KEY_SPREAD = 5
 
-# find_dates tries a case-insensitive alternation of every month and weekday name at
-# every position, yet most sentences name none: a case-sensitive search of the
-# lowercased text rules them out far faster.  Lowercasing gives each character the
-# one the case-insensitive search compares it as, except "İ" (it becomes "i" plus
-# U+0307), "ı" and "ſ"; those, and the CJK month and weekday marks, send the
-# sentence to find_dates too.
-_DATE_HINT = re.compile("|".join(map(re.escape, _DATE_WORDS)) + "|[\u0307ıſ月星周週]")
-
 
 def _mostly_caseless(text: str) -> bool:
     """Whether most letters belong to a script without capitals (Arabic, Chinese...)."""
     letters = list(filter(str.isalpha, text))
     cased = sum(map(str.isupper, letters)) + sum(map(str.islower, letters))
     return (len(letters) - cased) * 2 > len(letters)
-
-
-def _date_keys(text: str) -> set[str]:
-    """Month and weekday keys of :func:`align.atoms.find_dates`, skipping it where no date word can be."""
-    if not _DATE_HINT.search(text.lower()):
-        return set()
-    return {key for atom in find_dates(text) for key in atom.keys}
 
 
 def sentence_keys(text: str) -> frozenset[str]:
@@ -56,7 +41,8 @@ def sentence_keys(text: str) -> frozenset[str]:
         names = {key for key in word_skeletons(text) if len(key) >= MIN_NAME_SKELETON}
     else:
         names = {key for atom in find_names(text) for key in atom.keys if len(key) >= MIN_NAME_SKELETON}
-    return frozenset(number_keys(text) | _date_keys(text) | {f"name:{key}" for key in names})
+    dates = {key for atom in find_dates(text) for key in atom.keys}
+    return frozenset(number_keys(text) | dates | {f"name:{key}" for key in names})
 
 
 def shared_anchors(src_texts: Sequence[str], tgt_texts: Sequence[str]) -> dict[tuple[int, int], float]:

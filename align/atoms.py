@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -148,6 +149,11 @@ _DATE_PHRASE = re.compile(
     re.IGNORECASE,
 )
 _ARABIC_CLITICS = "وفبلك"
+# The case-insensitive alternation above is slow and most sentences name no date: a
+# case-sensitive search of the lowercased text rules them out far faster. Lowercasing
+# maps each character as the case-insensitive search compares it, except "İ" (to "i"
+# plus U+0307), "ı" and "ſ"; those and the CJK marks send the text to the full search.
+_DATE_HINT = re.compile("|".join(map(re.escape, _DATE_WORDS)) + "|[\u0307ıſ月星周週]")
 
 
 def find_dates(text: str) -> list[Atom]:
@@ -156,15 +162,17 @@ def find_dates(text: str) -> list[Atom]:
     A day number or year next to the month is part of the span (so the analyst sees
     "أغسطس 2001", not two facts) and is compared as a number separately.
     """
+    if not _DATE_HINT.search(text.lower()):
+        return []
     atoms = []
     for match in _DATE_PHRASE.finditer(text):
         start, end = match.span()
         prefix = text[max(0, start - 2):start]
         clitic_ok = not prefix or not prefix[-1].isalpha() or (
             prefix[-1] in _ARABIC_CLITICS and (len(prefix) < 2 or not prefix[-2].isalpha()))
-        if not clitic_ok or (end < len(text) and text[end].isalpha()):
+        key = _DATE_WORDS.get(match.group().lower())  # None for "MAİ": lowercasing adds a dot
+        if key is None or not clitic_ok or (end < len(text) and text[end].isalpha()):
             continue
-        key = _DATE_WORDS[match.group().lower()]
         atoms.append(_widen_date(text, start, end, key))
     for match in _CJK_MONTH.finditer(text):
         atoms.append(_widen_date(text, *match.span(), f"month:{int(_digits(match.group(1)))}"))
@@ -209,13 +217,16 @@ def _strip_elision(word: str, start: int) -> tuple[str, int]:
     return word, start
 
 
-def find_names(text: str) -> list[Atom]:
+def find_names(text: str, lang: str | None = None) -> list[Atom]:
     """Capitalised Latin-script words and runs of them ("Khaled El Mazen").
 
     A capitalised word opening a sentence is skipped unless it starts a longer run:
     there capitals say nothing. Scripts without capitals are matched *against*
-    these names, not searched for names of their own.
+    these names, not searched for names of their own. German capitalises every
+    noun, so there a capitalised word after an article is a noun, not a name.
     """
+    german = lang == "de"
+    particles = _PARTICLES - _GERMAN_DETERMINERS if german else _PARTICLES
     runs: list[list[tuple[str, int]]] = []
     current: list[tuple[str, int]] = []
     for match in _LATIN_WORD.finditer(text):
@@ -229,9 +240,9 @@ def find_names(text: str) -> list[Atom]:
                 runs.append(current)
                 current = []
             continue
-        if word[0].isupper():
+        if word[0].isupper() and not (german and not current and _after_german_article(text, start)):
             current.append((word, start))
-        elif current and word.lower() in _PARTICLES:
+        elif current and word.lower() in particles:
             current.append((word, start))
         elif current:
             runs.append(current)
@@ -257,6 +268,28 @@ def find_names(text: str) -> list[Atom]:
         if keys:
             atoms.append(Atom("name", first_start, end, text[first_start:end], keys))
     return atoms
+
+
+_GERMAN_DETERMINERS = {
+    "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer", "eines",
+    "kein", "keine", "keinen", "keinem", "keiner", "im", "am", "zum", "zur", "vom", "beim", "ins", "ans",
+    "dieser", "diese", "dieses", "diesen", "diesem", "jeder", "jede", "jedes", "jeden", "jedem",
+    "sein", "seine", "seinen", "seinem", "seiner", "ihr", "ihre", "ihren", "ihrem", "ihrer",
+}
+_ADJECTIVE_ENDING = re.compile(r"(?:e|en|er|es|em)$")
+
+
+def _after_german_article(text: str, start: int) -> bool:
+    """Whether the word at ``start`` follows an article, directly or after an adjective ("der neuen").
+
+    "von der Leyen" keeps its name: an article after "von"/"van" belongs to the name.
+    """
+    before = re.findall(r"[^\W\d_]+", text[max(0, start - 60):start])[-3:]
+    if not before or not before[-1].islower():
+        return False
+    if before[-1] in _GERMAN_DETERMINERS:
+        return len(before) < 2 or before[-2].lower() not in {"von", "van"}
+    return bool(_ADJECTIVE_ENDING.search(before[-1])) and len(before) > 1 and before[-2] in _GERMAN_DETERMINERS
 
 
 _SKELETON_RULES = [("sch", "sh"), ("tch", "sh"), ("ch", "sh"), ("ph", "f"), ("ck", "k"), ("ou", "w"),
@@ -311,11 +344,11 @@ def name_found(name: Atom, skeletons: set[str], threshold: float = 80.0) -> bool
     return False
 
 
-def find_atoms(text: str) -> list[Atom]:
+def find_atoms(text: str, lang: str | None = None) -> list[Atom]:
     """Every number, date and name of a text; numbers inside a date are left to the date."""
     dates = find_dates(text)
     numbers = [n for n in find_numbers(text) if not _inside_any(n, dates)]
-    names = [n for n in find_names(text) if not any(d.start < n.end and n.start < d.end for d in dates)]
+    names = [n for n in find_names(text, lang) if not any(d.start < n.end and n.start < d.end for d in dates)]
     return sorted(dates + numbers + names, key=lambda a: (a.start, a.end))
 
 
@@ -343,6 +376,15 @@ def profile(text: str) -> Profile:
         numbers=number_keys(text),
         dates=frozenset().union(*(d.keys for d in find_dates(text))),
         skeletons=frozenset(word_skeletons(text)),
+    )
+
+
+def combine(profiles: Sequence[Profile]) -> Profile:
+    """The profile of consecutive stretches together: profiles are computed once a sentence and pooled."""
+    return Profile(
+        numbers=frozenset().union(*(p.numbers for p in profiles)),
+        dates=frozenset().union(*(p.dates for p in profiles)),
+        skeletons=frozenset().union(*(p.skeletons for p in profiles)),
     )
 
 

@@ -4,7 +4,8 @@
    sentences of the same paragraph become one fact, because an analyst reads a
    missing paragraph as one missing story, not as five separate findings.
 2. Clauses: inside aligned beads, a clause is flagged when (a) removing it makes
-   its side *more* similar to the other side, (b) no piece of the other side
+   its side *more* similar to the other side (the embedding without the clause is
+   estimated from the bead's and the clause's, see ``_without``), (b) no piece of the other side
    resembles it, and (c) its side is longer than the document's usual length ratio
    by about the clause's share. Clause embeddings alone are noisy; the length
    evidence is what keeps faithful paraphrases quiet. Weights and threshold were
@@ -180,7 +181,6 @@ class _Piece:
     start: int
     end: int
     text: str
-    without: str  # the bead's side text with this clause removed
     share: float  # the clause's share of its side's characters
     kind: str  # "clause", or "sentence" for a whole sentence of a many-sentence bead
 
@@ -208,8 +208,9 @@ def clause_scores(
 ) -> list[tuple[Fact, float]]:
     """Every clause of the suspect aligned beads with its raw one-sidedness score (> CLAUSE_THRESHOLD: flagged).
 
-    Suspect: the clause's side is longer than usual by SUSPECT_EXCESS. In a bead of several sentences each whole sentence is tested too: the aligner
-    may glue a one-sided sentence to its neighbour rather than leave it alone.
+    Suspect: the clause's side is longer than usual by SUSPECT_EXCESS. In a bead of
+    several sentences each whole sentence is tested too: the aligner may glue a
+    one-sided sentence to its neighbour rather than leave it alone.
     """
     docs = {"source": source, "target": target}
     excess_of = {side: _length_excess(source, target, beads, side) for side in SIDES}
@@ -229,20 +230,32 @@ def clause_scores(
             jobs.append((texts[side], texts[other], pieces, _windows(docs[other], bead, other), excess_of[side][k]))
     if not jobs:
         return []
-    wanted = {t for mine, other, pieces, windows, _ in jobs
-              for t in (mine, other, *windows, *(p.text for p in pieces), *(p.without for p in pieces))}
+    wanted = {t for mine, other, pieces, windows, _ in jobs for t in (mine, other, *windows, *(p.text for p in pieces))}
     emb = _embed(encoder, wanted)
     scored = []
     for mine, other, pieces, windows, excess in jobs:
         window_emb = np.stack([emb[w] for w in windows])
         for piece in pieces:
-            delta = float(emb[piece.without] @ emb[other]) - float(emb[mine] @ emb[other])
+            without = _without(emb[mine], emb[piece.text], piece.share)
+            delta = float(without @ emb[other]) - float(emb[mine] @ emb[other])
             coverage = float((window_emb @ emb[piece.text]).max())
             raw = DELTA_WEIGHT * delta - coverage + EXCESS_WEIGHT * min(excess, piece.share)
             logger.debug("clause %r delta=%.3f cov=%.2f excess=%.2f raw=%.3f",
                          piece.text[:40], delta, coverage, excess, raw)
             scored.append((Fact(piece.side, piece.start, piece.end, piece.text, piece.kind, 0.0), raw))
     return scored
+
+
+def _without(whole: np.ndarray, part: np.ndarray, share: float) -> np.ndarray:
+    """The direction of a text's embedding once a part (``share`` of its characters) is cut out.
+
+    Encoding every bead again once per clause cost more than the rest of the
+    pipeline together. Pooled encoders sum or average token features, so a text's
+    vector is close to the length-weighted sum of its parts' vectors; on NTREX
+    planted truncations this estimate finds the same clauses as re-encoding.
+    """
+    rest = whole - share * part
+    return rest / max(float(np.linalg.norm(rest)), 1e-6)
 
 
 def _length_excess(source: Document, target: Document, beads: list[Bead], side: str) -> list[float]:
@@ -272,7 +285,6 @@ def _median_length_ratio(source: Document, target: Document, aligned: list[Bead]
 
 def _pieces(doc: Document, indices: tuple[int, ...], side: str, span: tuple[int, int]) -> list[_Piece]:
     start, end = span
-    whole = doc.text[start:end]
     pieces = []
     for i in indices:
         sentence = doc.sentences[i]
@@ -280,25 +292,17 @@ def _pieces(doc: Document, indices: tuple[int, ...], side: str, span: tuple[int,
         if len(indices) > 1:
             spans.append((sentence.start, sentence.end, "sentence"))
         for abs_start, abs_end, kind in spans:
-            without = _squash(doc.text[start:abs_start] + " " + doc.text[abs_end:end])
-            pieces.append(_Piece(side, abs_start, abs_end, doc.text[abs_start:abs_end], without or ".",
-                                 (abs_end - abs_start) / max(len(whole), 1), kind))
+            pieces.append(_Piece(side, abs_start, abs_end, doc.text[abs_start:abs_end],
+                                 (abs_end - abs_start) / max(end - start, 1), kind))
     return pieces
 
 
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
-
-
 def _windows(doc: Document, bead: Bead, side: str) -> list[str]:
-    """The other side's clauses, pairs of neighbouring clauses, and its whole bead text."""
+    """The other side's clauses and its whole bead text: what could cover a clause."""
     indices = bead.source if side == "source" else bead.target
     start, end = _bead_span(doc, indices)
-    clauses = [(doc.sentences[i].start + a, doc.sentences[i].start + b)
-               for i in indices for a, b in split_clauses(doc.sentences[i].text)]
-    singles = [doc.text[a:b] for a, b in clauses]
-    pairs = [doc.text[a[0]:b[1]] for a, b in zip(clauses, clauses[1:])]
-    return singles + pairs + [doc.text[start:end]]
+    clauses = [doc.sentences[i].text[a:b] for i in indices for a, b in split_clauses(doc.sentences[i].text)]
+    return clauses + [doc.text[start:end]]
 
 
 def _embed(encoder: Encoder, texts: set[str]) -> dict[str, np.ndarray]:
@@ -329,7 +333,8 @@ def atom_facts(
     unmatched name is taken as translated: a missing name would lengthen its side.
     """
     docs = {"source": source, "target": target}
-    whole = {side: atoms.profile(docs[other].text) for side, other in (("source", "target"), ("target", "source"))}
+    profiles = {side: [atoms.profile(s.text) for s in docs[side].sentences] for side in SIDES}
+    whole = {side: atoms.combine(profiles[other]) for side, other in (("source", "target"), ("target", "source"))}
     excess_of = {side: _length_excess(source, target, beads, side) for side in SIDES}
     candidates: list[_Candidate] = []
     for k, bead in enumerate(beads):
@@ -339,9 +344,9 @@ def atom_facts(
             if not mine:
                 continue
             start, end = _bead_span(docs[side], mine)
-            other_profile = atoms.profile(_context(docs[other], theirs)) if theirs else whole[side]
+            other_profile = _context_profile(profiles[other], theirs) if theirs else whole[side]
             suspect = not theirs or excess_of[side][k] >= SUSPECT_EXCESS
-            for atom in atoms.find_atoms(docs[side].text[start:end]):
+            for atom in atoms.find_atoms(docs[side].text[start:end], docs[side].lang):
                 shifted = atoms.Atom(atom.kind, atom.start + start, atom.end + start, atom.text, atom.keys)
                 if atoms.is_covered(shifted, other_profile) or (atom.kind == "name" and not suspect):
                     continue
@@ -361,16 +366,20 @@ def atom_facts(
 
 
 def _nearby(doc: Document, beads: list[Bead], k: int, side: str) -> str:
-    """``side``'s text in bead k and the beads around it (one-sided beads take it from their neighbours)."""
-    indices = [i for b in beads[max(k - ATOM_CONTEXT, 0):k + ATOM_CONTEXT + 1]
+    """Where a translated name would be: ``side``'s text in bead k, or around it when k is one-sided.
+
+    Aligned beads look only at themselves: their neighbours add many words to
+    embed (the costliest part of the atom check) and, on NTREX, no translated name.
+    """
+    radius = 0 if beads[k].source and beads[k].target else ATOM_CONTEXT
+    indices = [i for b in beads[max(k - radius, 0):k + radius + 1]
                for i in (b.source if side == "source" else b.target)]
     return " ".join(doc.sentences[i].text for i in sorted(indices))
 
 
-def _context(doc: Document, indices: tuple[int, ...]) -> str:
-    lo = max(indices[0] - ATOM_CONTEXT, 0)
-    hi = min(indices[-1] + ATOM_CONTEXT, len(doc.sentences) - 1)
-    return doc.text[doc.sentences[lo].start:doc.sentences[hi].end]
+def _context_profile(profiles: list[atoms.Profile], indices: tuple[int, ...]) -> atoms.Profile:
+    """What the sentences ``indices`` and ATOM_CONTEXT sentences either side state."""
+    return atoms.combine(profiles[max(indices[0] - ATOM_CONTEXT, 0):indices[-1] + ATOM_CONTEXT + 1])
 
 
 def _name_similarities(names: list[_Candidate], encoder: Encoder) -> dict[tuple[str, str], float]:
@@ -413,12 +422,12 @@ def merge_facts(spans: list[Fact], atom_list: list[Fact], source: Document, targ
         if any(a.side == fact.side and a.start <= fact.start and fact.end <= a.end for a in kept_atoms):
             continue
         enclosing = any(m.side == fact.side and m.start <= fact.start and fact.end <= m.end for m in merged)
-        if enclosing and _stated_anywhere(fact, whole[fact.side]):
+        if enclosing and _stated_anywhere(fact, whole[fact.side], docs[fact.side].lang):
             continue
         kept_atoms.append(fact)
     return sorted(merged + kept_atoms, key=lambda f: (SIDES.index(f.side), f.start, -f.end))
 
 
-def _stated_anywhere(fact: Fact, other: atoms.Profile) -> bool:
-    atom = next((a for a in atoms.find_atoms(fact.text) if a.kind == fact.kind), None)
+def _stated_anywhere(fact: Fact, other: atoms.Profile, lang: str) -> bool:
+    atom = next((a for a in atoms.find_atoms(fact.text, lang) if a.kind == fact.kind), None)
     return atom is None or atoms.is_covered(atom, other)

@@ -67,3 +67,17 @@ def test_seed_pair_atoms():
     assert len(dates) == 4 and not any(is_covered(a, french) for a in dates)
     tuesday = [a for a in find_atoms(ARABIC) if a.text == "الثلاثاء"]
     assert tuesday and is_covered(tuesday[0], french)  # "mardi"
+
+
+def test_german_nouns_after_an_article_are_not_names():
+    text = "Am Montag traf Angela Merkel in Berlin die Besatzung der neuen Station und Ursula von der Leyen."
+    german = [a.text for a in find_names(text, "de")]
+    assert "Angela Merkel" in german and "Berlin" in german and "Leyen" in german
+    assert not any("Besatzung" in n or "Station" in n for n in german)
+    # Without the language every capitalised word is a candidate, as in French or English.
+    assert any("Besatzung" in n for n in (a.text for a in find_names(text)))
+
+
+def test_dotted_capital_i_does_not_break_date_search():
+    assert find_dates("MAİ 2019") == []
+    assert [a.keys for a in find_dates("le 3 MAI 2019")] == [frozenset({"month:5"})]
