@@ -51,6 +51,7 @@ CLAUSE_THRESHOLD = 0.1
 # below it, which is what makes the clause level affordable on long documents.
 SUSPECT_EXCESS = 0.1
 CLAUSE_SCORE_SCALE = 0.1
+RATIO_WINDOW = 101  # aligned beads the usual length ratio is taken over (about a long article)
 # Cosine thresholds are for USE-m3 (the default encoder), measured on NTREX: the
 # median cosine of aligned sentence pairs and of unrelated ones.
 REFERENCE_ALIGNED_SIM = 0.74
@@ -189,10 +190,6 @@ def _bead_span(doc: Document, indices: tuple[int, ...]) -> tuple[int, int]:
     return doc.sentences[indices[0]].start, doc.sentences[indices[-1]].end
 
 
-def _aligned(beads: list[Bead]) -> list[Bead]:
-    return [b for b in beads if b.source and b.target]
-
-
 def clause_facts(source: Document, target: Document, beads: list[Bead], encoder: Encoder) -> list[Fact]:
     """Clauses of aligned beads that the other side does not carry (see module docstring)."""
     facts = []
@@ -259,28 +256,36 @@ def _without(whole: np.ndarray, part: np.ndarray, share: float) -> np.ndarray:
 
 
 def _length_excess(source: Document, target: Document, beads: list[Bead], side: str) -> list[float]:
-    """Per bead, how much longer ``side`` is than the pair's usual ratio says (0 for one-sided beads)."""
-    ratio = _median_length_ratio(source, target, _aligned(beads))
+    """Per bead, how much longer ``side`` is than the usual ratio around it says (0 for one-sided beads)."""
+    lengths = [(-operator.sub(*_bead_span(source, b.source)), -operator.sub(*_bead_span(target, b.target)))
+               if b.source and b.target else None for b in beads]
+    expected = _local_length_ratios(lengths)
     excess = []
-    for bead in beads:
-        if not (bead.source and bead.target):
+    for pair, ratio in zip(lengths, expected):
+        if pair is None:
             excess.append(0.0)
             continue
-        s_len = -operator.sub(*_bead_span(source, bead.source))
-        t_len = -operator.sub(*_bead_span(target, bead.target))
-        mine, theirs, expected = (s_len, t_len, ratio) if side == "source" else (t_len, s_len, 1 / ratio)
-        excess.append(1 - theirs / max(mine, 1) / expected)
+        s_len, t_len = pair
+        mine, theirs, usual = (s_len, t_len, ratio) if side == "source" else (t_len, s_len, 1 / ratio)
+        excess.append(1 - theirs / max(mine, 1) / usual)
     return excess
 
 
-def _median_length_ratio(source: Document, target: Document, aligned: list[Bead]) -> float:
-    """The usual target/source length ratio of this pair's aligned beads (languages differ in length)."""
-    ratios = []
-    for bead in aligned:
-        s_start, s_end = _bead_span(source, bead.source)
-        t_start, t_end = _bead_span(target, bead.target)
-        ratios.append((t_end - t_start) / max(s_end - s_start, 1))
-    return float(np.median(ratios)) if ratios else 1.0
+def _local_length_ratios(lengths: list[tuple[int, int] | None]) -> list[float]:
+    """The usual target/source length ratio around each bead: the median over RATIO_WINDOW aligned beads.
+
+    Languages differ in length, and so do the parts of one report (a quoted passage
+    in a third language, a table, a section translated by someone else), so the
+    ratio is taken locally; a short pair gets its global median.
+    """
+    aligned = [k for k, pair in enumerate(lengths) if pair is not None]
+    ratios = np.array([lengths[k][1] / max(lengths[k][0], 1) for k in aligned])
+    if not len(ratios):
+        return [1.0] * len(lengths)
+    position = np.searchsorted(aligned, np.arange(len(lengths)))
+    half = RATIO_WINDOW // 2
+    starts = np.clip(position - half, 0, max(len(ratios) - RATIO_WINDOW, 0))
+    return [float(np.median(ratios[a:a + RATIO_WINDOW])) for a in starts]
 
 
 def _pieces(doc: Document, indices: tuple[int, ...], side: str, span: tuple[int, int]) -> list[_Piece]:
@@ -383,21 +388,35 @@ def _context_profile(profiles: list[atoms.Profile], indices: tuple[int, ...]) ->
 
 
 def _name_similarities(names: list[_Candidate], encoder: Encoder) -> dict[tuple[str, str], float]:
-    """Best cosine between each name and any word or word pair of its context."""
+    """Best cosine between each name and any word of its context (or word pair, for a name of several words).
+
+    A one-word name translates to one word ("Allemagne", "Germany", "ألمانيا");
+    embedding every word pair of every context too doubled the cost of the check.
+    """
     if not names:
         return {}
-    grams = {c.context: _word_grams(c.context) for c in names}
-    emb = _embed(encoder, {c.atom.text for c in names} | {g for gs in grams.values() for g in gs})
+    grams = {(c.context, _words_in(c.atom.text) > 1) for c in names}
+    grams_of = {key: _word_grams(*key) for key in grams}
+    emb = _embed(encoder, {c.atom.text for c in names} | {g for gs in grams_of.values() for g in gs})
     sims = {}
     for c in names:
-        vectors = np.stack([emb[g] for g in grams[c.context]]) if grams[c.context] else None
-        sims[(c.atom.text, c.context)] = float((vectors @ emb[c.atom.text]).max()) if vectors is not None else 0.0
+        context = grams_of[(c.context, _words_in(c.atom.text) > 1)]
+        best = float((np.stack([emb[g] for g in context]) @ emb[c.atom.text]).max()) if context else 0.0
+        sims[(c.atom.text, c.context)] = best
     return sims
 
 
-def _word_grams(text: str) -> list[str]:
-    words = re.findall(r"[^\W\d_][\w'’\-]*", text)
-    return sorted(set(words) | {f"{a} {b}" for a, b in zip(words, words[1:])})
+_WORD = re.compile(r"[^\W\d_][\w'’\-]*")
+
+
+def _words_in(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def _word_grams(text: str, with_pairs: bool) -> list[str]:
+    words = _WORD.findall(text)
+    pairs = {f"{a} {b}" for a, b in zip(words, words[1:])} if with_pairs else set()
+    return sorted(set(words) | pairs)
 
 
 # --- merging ------------------------------------------------------------------------
