@@ -162,8 +162,14 @@ def find_dates(text: str) -> list[Atom]:
     A day number or year next to the month is part of the span (so the analyst sees
     "أغسطس 2001", not two facts) and is compared as a number separately.
     """
+    return list(_dates(text))
+
+
+@lru_cache(maxsize=1 << 14)
+def _dates(text: str) -> tuple[Atom, ...]:
+    """Cached: the aligner and the fact finder both read every sentence's dates."""
     if not _DATE_HINT.search(text.lower()):
-        return []
+        return ()
     atoms = []
     for match in _DATE_PHRASE.finditer(text):
         start, end = match.span()
@@ -178,7 +184,7 @@ def find_dates(text: str) -> list[Atom]:
         atoms.append(_widen_date(text, *match.span(), f"month:{int(_digits(match.group(1)))}"))
     for match in _CJK_WEEKDAY.finditer(text):
         atoms.append(Atom("date", *match.span(), match.group(), frozenset({f"weekday:{_CJK_WEEKDAY_INDEX[match.group(1)]}"})))
-    return atoms
+    return tuple(atoms)
 
 
 _DAY_BEFORE = re.compile(r"(?:\d{1,2}(?:er|st|nd|rd|th|\.)?\s+)$")

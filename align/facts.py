@@ -31,6 +31,7 @@ from typing import Protocol
 import numpy as np
 
 from align import atoms
+from align.anchors import sentence_keys
 from align.clauses import split_clauses
 from align.types import Bead, Document, Fact
 
@@ -43,11 +44,10 @@ SIDES = ("source", "target")
 DELTA_WEIGHT = 3.0
 EXCESS_WEIGHT = 2.0
 CLAUSE_THRESHOLD = 0.1
-# A clause lost from one side makes the other side longer than the pair's usual
-# ratio by about the clause's share. Beads where a side is not at least this much
-# longer are not searched for clauses (nor for translated names): shares below a
-# tenth are within translation noise, and the excess term could not lift a clause
-# over the threshold anyway. On NTREX ar-fr three quarters of faithful beads stay
+# A clause lost from one side makes the other side longer than the usual ratio by
+# about the clause's share. Beads where a side is not at least this much longer are
+# not searched for clauses (nor for translated names): shares below a tenth are
+# within translation noise. On NTREX about three quarters of faithful beads stay
 # below it, which is what makes the clause level affordable on long documents.
 SUSPECT_EXCESS = 0.1
 CLAUSE_SCORE_SCALE = 0.1
@@ -112,8 +112,10 @@ def sentence_facts(
     as a translation (the aligner may still have had reasons to leave it alone).
     """
     facts = []
+    keys = {"source": [sentence_keys(s.text) for s in source.sentences],
+            "target": [sentence_keys(s.text) for s in target.sentences]}
     for side, doc, emb, other_emb in (("source", source, source_emb, target_emb), ("target", target, target_emb, source_emb)):
-        lonely = sorted(_lonely(beads, side, emb, other_emb, _length_excess(source, target, beads, side)))
+        lonely = sorted(_lonely(beads, side, doc, emb, other_emb, keys, _length_excess(source, target, beads, side)))
         for run in _runs(lonely, doc):
             closest = float((emb[run] @ other_emb.T).max(axis=1).mean()) if len(other_emb) else 0.0
             first, last = doc.sentences[run[0]], doc.sentences[run[-1]]
@@ -123,19 +125,29 @@ def sentence_facts(
 
 
 def _lonely(
-    beads: list[Bead], side: str, emb: np.ndarray, other_emb: np.ndarray, excess: list[float]
+    beads: list[Bead],
+    side: str,
+    doc: Document,
+    emb: np.ndarray,
+    other_emb: np.ndarray,
+    keys: dict[str, list[frozenset[str]]],
+    excess: list[float],
 ) -> set[int]:
     """Sentence indices of ``side`` that nothing on the other side says.
 
-    In larger beads a sentence may be half of a split translation, so the bar is
-    lower there (the clause level also judges it with the whole bead in view). A 1-1
-    bead whose lengths are far from the usual ratio is left to the clause level
-    too: one side then most likely lost part of the sentence, not all of it.
+    In an aligned bead a sentence is one-sided when it is far from every sentence of
+    the other side nearby and shares none of their numbers, dates or names (a
+    translation that embeds poorly still states the same "26" or "Palin"). In larger
+    beads a sentence may be half of a split translation, so the bar is lower there,
+    and its side must be longer than usual by at least half the sentence's share, as
+    it is when a one-sided sentence was glued to a neighbour. A 1-1 bead whose
+    lengths are far from the usual ratio is left to the clause level: one side then
+    most likely lost part of the sentence, not all of it.
     """
     lonely = set()
     for k, bead in enumerate(beads):
         mine, theirs = (bead.source, bead.target) if side == "source" else (bead.target, bead.source)
-        if not theirs:
+        if not (mine and theirs):
             lonely.update(mine)
             continue
         one_to_one = len(mine) == len(theirs) == 1
@@ -143,8 +155,14 @@ def _lonely(
             continue
         threshold = LONELY_SIM if one_to_one else LONELY_SIM_IN_GROUP
         nearby = [j for b in beads[max(k - 1, 0):k + 2] for j in (b.target if side == "source" else b.source)]
+        other = "target" if side == "source" else "source"
+        nearby_keys = frozenset().union(*(keys[other][j] for j in nearby))
+        start, end = _bead_span(doc, mine)
         for i in mine:
-            if float((other_emb[nearby] @ emb[i]).max()) < threshold:
+            sentence = doc.sentences[i]
+            if float((other_emb[nearby] @ emb[i]).max()) >= threshold or keys[side][i] & nearby_keys:
+                continue
+            if one_to_one or excess[k] >= 0.5 * (sentence.end - sentence.start) / max(end - start, 1):
                 lonely.add(i)
     return lonely
 
@@ -205,12 +223,13 @@ def clause_scores(
 ) -> list[tuple[Fact, float]]:
     """Every clause of the suspect aligned beads with its raw one-sidedness score (> CLAUSE_THRESHOLD: flagged).
 
-    Suspect: the clause's side is longer than usual by SUSPECT_EXCESS. In a bead of
+    Suspect: see SUSPECT_EXCESS. In a bead of
     several sentences each whole sentence is tested too: the aligner may glue a
     one-sided sentence to its neighbour rather than leave it alone.
     """
     docs = {"source": source, "target": target}
     excess_of = {side: _length_excess(source, target, beads, side) for side in SIDES}
+    suspect = _suspects(beads, excess_of)
     jobs = []  # (this side's bead text, the other side's, pieces, windows of the other side, length excess)
     for k, bead in enumerate(beads):
         if not (bead.source and bead.target):
@@ -218,7 +237,7 @@ def clause_scores(
         spans = {"source": _bead_span(source, bead.source), "target": _bead_span(target, bead.target)}
         texts = {side: docs[side].text[slice(*spans[side])] for side in SIDES}
         for side, other in (("source", "target"), ("target", "source")):
-            if excess_of[side][k] < SUSPECT_EXCESS:
+            if not suspect[side][k]:
                 continue
             indices = bead.source if side == "source" else bead.target
             pieces = _pieces(docs[side], indices, side, spans[side])
@@ -241,6 +260,12 @@ def clause_scores(
                          piece.text[:40], delta, coverage, excess, raw)
             scored.append((Fact(piece.side, piece.start, piece.end, piece.text, piece.kind, 0.0), raw))
     return scored
+
+
+def _suspects(beads: list[Bead], excess_of: dict[str, list[float]]) -> dict[str, list[bool]]:
+    """Per side and aligned bead, whether the side may carry something the other lacks (see SUSPECT_EXCESS)."""
+    return {side: [bool(b.source and b.target) and e >= SUSPECT_EXCESS for b, e in zip(beads, excess_of[side])]
+            for side in SIDES}
 
 
 def _without(whole: np.ndarray, part: np.ndarray, share: float) -> np.ndarray:
@@ -282,10 +307,10 @@ def _local_length_ratios(lengths: list[tuple[int, int] | None]) -> list[float]:
     ratios = np.array([lengths[k][1] / max(lengths[k][0], 1) for k in aligned])
     if not len(ratios):
         return [1.0] * len(lengths)
+    width = min(RATIO_WINDOW, len(ratios))
+    medians = np.median(np.lib.stride_tricks.sliding_window_view(ratios, width), axis=1)
     position = np.searchsorted(aligned, np.arange(len(lengths)))
-    half = RATIO_WINDOW // 2
-    starts = np.clip(position - half, 0, max(len(ratios) - RATIO_WINDOW, 0))
-    return [float(np.median(ratios[a:a + RATIO_WINDOW])) for a in starts]
+    return medians[np.clip(position - width // 2, 0, len(medians) - 1)].tolist()
 
 
 def _pieces(doc: Document, indices: tuple[int, ...], side: str, span: tuple[int, int]) -> list[_Piece]:
@@ -340,7 +365,7 @@ def atom_facts(
     docs = {"source": source, "target": target}
     profiles = {side: [atoms.profile(s.text) for s in docs[side].sentences] for side in SIDES}
     whole = {side: atoms.combine(profiles[other]) for side, other in (("source", "target"), ("target", "source"))}
-    excess_of = {side: _length_excess(source, target, beads, side) for side in SIDES}
+    suspect = _suspects(beads, {side: _length_excess(source, target, beads, side) for side in SIDES})
     candidates: list[_Candidate] = []
     for k, bead in enumerate(beads):
         for side, other in (("source", "target"), ("target", "source")):
@@ -350,10 +375,9 @@ def atom_facts(
                 continue
             start, end = _bead_span(docs[side], mine)
             other_profile = _context_profile(profiles[other], theirs) if theirs else whole[side]
-            suspect = not theirs or excess_of[side][k] >= SUSPECT_EXCESS
             for atom in atoms.find_atoms(docs[side].text[start:end], docs[side].lang):
                 shifted = atoms.Atom(atom.kind, atom.start + start, atom.end + start, atom.text, atom.keys)
-                if atoms.is_covered(shifted, other_profile) or (atom.kind == "name" and not suspect):
+                if atoms.is_covered(shifted, other_profile) or (atom.kind == "name" and theirs and not suspect[side][k]):
                     continue
                 candidates.append(_Candidate(side, shifted, _nearby(docs[other], beads, k, other)))
     name_sims = _name_similarities([c for c in candidates if c.atom.kind == "name"], encoder)

@@ -50,12 +50,13 @@ def test_truncated_french_sentence_points_at_the_arabic_final_clause(encoder):
     """The French last sentence lost its final clause: of the Arabic clauses, that one scores highest."""
     french = line_document(FIXTURES / "truncated.fr.txt", "fr")
     arabic = line_document(FIXTURES / "truncated.ar.txt", "ar")
-    beads = [Bead((i,), (i,), 1.0) for i in range(4)]
+    french_emb, arabic_emb = embed(encoder, french), embed(encoder, arabic)
+    beads = [Bead((i,), (i,), float(french_emb[i] @ arabic_emb[i])) for i in range(4)]
     scored = [(f, raw) for f, raw in clause_scores(french, arabic, beads, encoder)
               if f.side == "target" and f.start >= arabic.sentences[3].start]
     best = max(scored, key=lambda item: item[1])[0]
     assert best.end == arabic.sentences[3].end and "مشيرا" in best.text
-    facts = find_facts(french, arabic, beads, encoder, embed(encoder, french), embed(encoder, arabic))
+    facts = find_facts(french, arabic, beads, encoder, french_emb, arabic_emb)
     assert not [f for f in facts if f.kind == "sentence"]
 
 
