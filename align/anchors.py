@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from functools import lru_cache
 
 from align.atoms import find_dates, find_names, number_keys, word_skeletons
 
@@ -31,8 +32,11 @@ def _mostly_caseless(text: str) -> bool:
     return (len(letters) - cased) * 2 > len(letters)
 
 
+@lru_cache(maxsize=1 << 14)
 def sentence_keys(text: str) -> frozenset[str]:
     """Everything comparable across languages that a sentence states: values, months, name skeletons.
+
+    Cached: the aligner and the one-sided facts both ask for every sentence's keys.
 
     Without capitals nothing marks a name, so in such a script every word's
     skeleton is a candidate: it only counts if the other side has it as a name.

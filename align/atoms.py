@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Sequence, Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -231,6 +231,12 @@ def find_names(text: str, lang: str | None = None) -> list[Atom]:
     these names, not searched for names of their own. German capitalises every
     noun, so there a capitalised word after an article is a noun, not a name.
     """
+    return list(_names(text, lang))
+
+
+@lru_cache(maxsize=1 << 14)
+def _names(text: str, lang: str | None) -> tuple[Atom, ...]:
+    """Cached: the aligner and the fact finder both read every sentence's names."""
     german = lang == "de"
     particles = _PARTICLES - _GERMAN_DETERMINERS if german else _PARTICLES
     runs: list[list[tuple[str, int]]] = []
@@ -273,7 +279,7 @@ def find_names(text: str, lang: str | None = None) -> list[Atom]:
         keys = frozenset(skeleton(w) for w in words if len(skeleton(w)) >= 2)
         if keys:
             atoms.append(Atom("name", first_start, end, text[first_start:end], keys))
-    return atoms
+    return tuple(atoms)
 
 
 _GERMAN_DETERMINERS = {
@@ -331,12 +337,13 @@ def _words(text: str) -> list[str]:
     return [w.lower() for w in re.findall(r"[^\W\d_]+", text)]
 
 
-def word_skeletons(text: str) -> set[str]:
-    """Skeletons of every word of a text, to look names up in any script."""
-    return {s for s in (skeleton(w) for w in re.findall(r"[^\W\d_][\w\-]*", text)) if s}
+@lru_cache(maxsize=1 << 14)
+def word_skeletons(text: str) -> frozenset[str]:
+    """Skeletons of every word of a text, to look names up in any script (cached: sentences are asked twice)."""
+    return frozenset(s for s in (skeleton(w) for w in re.findall(r"[^\W\d_][\w\-]*", text)) if s)
 
 
-def name_found(name: Atom, skeletons: set[str], threshold: float = 80.0) -> bool:
+def name_found(name: Atom, skeletons: AbstractSet[str], threshold: float = 80.0) -> bool:
     """Whether any word of a name is spelled, in any script, among the other side's words.
 
     Short skeletons ("Li" -> "l") must match exactly; longer ones fuzzily, since
@@ -381,7 +388,7 @@ def profile(text: str) -> Profile:
     return Profile(
         numbers=number_keys(text),
         dates=frozenset().union(*(d.keys for d in find_dates(text))),
-        skeletons=frozenset(word_skeletons(text)),
+        skeletons=word_skeletons(text),
     )
 
 
@@ -405,7 +412,7 @@ def is_covered(atom: Atom, other: Profile) -> bool:
     if atom.kind == "date":
         numbers = find_numbers(atom.text)
         return bool(atom.keys & other.dates) and all(n.keys & other.numbers for n in numbers)
-    return name_found(atom, set(other.skeletons))
+    return name_found(atom, other.skeletons)
 
 
 def _is_short_acronym(word: str) -> bool:

@@ -88,8 +88,10 @@ def find_facts(
     """All one-sided facts of a pair, merged, de-duplicated and in reading order per side."""
     sentence = sentence_facts(source, target, beads, source_emb, target_emb)
     clause = clause_facts(source, target, beads, encoder)
-    atom = atom_facts(source, target, beads, encoder)
-    return merge_facts(sentence + clause, atom, source, target)
+    profiles = {"source": [atoms.profile(s.text) for s in source.sentences],
+                "target": [atoms.profile(s.text) for s in target.sentences]}
+    atom = atom_facts(source, target, beads, encoder, profiles)
+    return merge_facts(sentence + clause, atom, source, target, _other_side_wholes(profiles))
 
 
 # --- sentence level ------------------------------------------------------------
@@ -353,7 +355,11 @@ class _Candidate:
 
 
 def atom_facts(
-    source: Document, target: Document, beads: list[Bead], encoder: Encoder
+    source: Document,
+    target: Document,
+    beads: list[Bead],
+    encoder: Encoder,
+    profiles: dict[str, list[atoms.Profile]],
 ) -> list[Fact]:
     """Numbers, dates and names stated on one side only (bead-local for aligned text).
 
@@ -361,10 +367,10 @@ def atom_facts(
     ("Allemagne" ~ "Germany"); that is checked with word embeddings, but only in
     one-sided or suspect beads. In a bead whose lengths match the usual ratio, an
     unmatched name is taken as translated: a missing name would lengthen its side.
+    ``profiles`` are each side's sentences' :func:`atoms.profile`.
     """
     docs = {"source": source, "target": target}
-    profiles = {side: [atoms.profile(s.text) for s in docs[side].sentences] for side in SIDES}
-    whole = {side: atoms.combine(profiles[other]) for side, other in (("source", "target"), ("target", "source"))}
+    whole = _other_side_wholes(profiles)
     suspect = _suspects(beads, {side: _length_excess(source, target, beads, side) for side in SIDES})
     candidates: list[_Candidate] = []
     for k, bead in enumerate(beads):
@@ -446,8 +452,15 @@ def _word_grams(text: str, with_pairs: bool) -> list[str]:
 # --- merging ------------------------------------------------------------------------
 
 
-def merge_facts(spans: list[Fact], atom_list: list[Fact], source: Document, target: Document) -> list[Fact]:
-    """Join overlapping sentence/clause facts; keep an atom inside them only if it is news document-wide."""
+def _other_side_wholes(profiles: dict[str, list[atoms.Profile]]) -> dict[str, atoms.Profile]:
+    """Per side, what the whole other version states."""
+    return {"source": atoms.combine(profiles["target"]), "target": atoms.combine(profiles["source"])}
+
+
+def merge_facts(
+    spans: list[Fact], atom_list: list[Fact], source: Document, target: Document, whole: dict[str, atoms.Profile]
+) -> list[Fact]:
+    """Join overlapping sentence/clause facts; keep an atom inside them only if ``whole`` other side lacks it."""
     docs = {"source": source, "target": target}
     merged: list[Fact] = []
     for fact in sorted(spans, key=lambda f: (f.side, f.start, f.end)):
@@ -459,7 +472,6 @@ def merge_facts(spans: list[Fact], atom_list: list[Fact], source: Document, targ
                               max(prev.score, fact.score))
         else:
             merged.append(fact)
-    whole = {side: atoms.profile(docs[other].text) for side, other in (("source", "target"), ("target", "source"))}
     kept_atoms: list[Fact] = []
     for fact in sorted(atom_list, key=lambda f: (f.side, f.start, -f.end)):
         if any(a.side == fact.side and a.start <= fact.start and fact.end <= a.end for a in kept_atoms):

