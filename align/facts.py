@@ -60,12 +60,6 @@ REFERENCE_UNRELATED_SIM = 0.22
 # embeds this close to it (exonyms: "Alger" ~ "الجزائر", "Allemagne" ~ "Germany").
 NAME_SIM = 0.6
 ATOM_SCORES = {"number": 0.9, "date": 0.85}
-# A sentence the aligner did put in a bead is still one-sided when no sentence of
-# that bead or its neighbours comes closer than this. On NTREX ar-fr 3% of true
-# translations fall below it (en-de none), and 55-65% of sentences whose partner was deleted.
-LONELY_SIM = 0.35
-LONELY_SIM_IN_GROUP = 0.3
-MAX_LONELY_EXCESS = 0.3
 # Aligned-bead atoms are looked up this many sentences around the bead, so a
 # slightly misplaced alignment boundary does not invent a missing number.
 ATOM_CONTEXT = 1
@@ -137,36 +131,40 @@ def _lonely(
 ) -> set[int]:
     """Sentence indices of ``side`` that nothing on the other side says.
 
-    In an aligned bead a sentence is one-sided when it is far from every sentence of
-    the other side nearby and shares none of their numbers, dates or names (a
-    translation that embeds poorly still states the same "26" or "Palin"). In larger
-    beads a sentence may be half of a split translation, so the bar is lower there,
-    and its side must be longer than usual by at least half the sentence's share, as
-    it is when a one-sided sentence was glued to a neighbour. A 1-1 bead whose
-    lengths are far from the usual ratio is left to the clause level: one side then
-    most likely lost part of the sentence, not all of it.
+    Those of one-sided beads, and extras the aligner glued to a neighbour: in a bead
+    with more sentences on this side than on the other, a member whose removal
+    brings the side closer to the other side, that shares no number, date or name
+    with the other side nearby (a translation that embeds poorly still states the
+    same "26" or "Palin"), while its side is longer than usual by at least half the
+    member's share. Beads with as many sentences on both sides are left to the clause
+    level: on NTREX planted omissions every member flagged there was a poorly
+    embedded translation.
     """
     lonely = set()
+    other = "target" if side == "source" else "source"
     for k, bead in enumerate(beads):
         mine, theirs = (bead.source, bead.target) if side == "source" else (bead.target, bead.source)
         if not (mine and theirs):
             lonely.update(mine)
             continue
-        one_to_one = len(mine) == len(theirs) == 1
-        if one_to_one and abs(excess[k]) > MAX_LONELY_EXCESS:
+        if len(mine) <= len(theirs):
             continue
-        threshold = LONELY_SIM if one_to_one else LONELY_SIM_IN_GROUP
         nearby = [j for b in beads[max(k - 1, 0):k + 2] for j in (b.target if side == "source" else b.source)]
-        other = "target" if side == "source" else "source"
         nearby_keys = frozenset().union(*(keys[other][j] for j in nearby))
         start, end = _bead_span(doc, mine)
+        whole = emb[list(mine)].sum(axis=0)
+        counterpart = _unit(other_emb[list(theirs)].sum(axis=0))
         for i in mine:
             sentence = doc.sentences[i]
-            if float((other_emb[nearby] @ emb[i]).max()) >= threshold or keys[side][i] & nearby_keys:
-                continue
-            if one_to_one or excess[k] >= 0.5 * (sentence.end - sentence.start) / max(end - start, 1):
+            closer_without = float(_unit(whole - emb[i]) @ counterpart) > float(_unit(whole) @ counterpart)
+            share = (sentence.end - sentence.start) / max(end - start, 1)
+            if closer_without and not keys[side][i] & nearby_keys and excess[k] >= 0.5 * share:
                 lonely.add(i)
     return lonely
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    return vector / max(float(np.linalg.norm(vector)), 1e-9)
 
 
 def _confidence(cosine: float) -> float:
@@ -278,8 +276,7 @@ def _without(whole: np.ndarray, part: np.ndarray, share: float) -> np.ndarray:
     vector is close to the length-weighted sum of its parts' vectors; on NTREX
     planted truncations this estimate finds the same clauses as re-encoding.
     """
-    rest = whole - share * part
-    return rest / max(float(np.linalg.norm(rest)), 1e-6)
+    return _unit(whole - share * part)
 
 
 def _length_excess(source: Document, target: Document, beads: list[Bead], side: str) -> list[float]:
