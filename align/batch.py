@@ -42,7 +42,7 @@ from rich.progress import (
 from rich.table import Table
 from threadpoolctl import threadpool_limits
 
-from align.errors import AlignError
+from align.errors import AlignError, InputError
 from align.facts import find_facts
 from align.ingest import guess_format, read_text
 from align.match import (
@@ -123,6 +123,12 @@ class BatchResult:
     new: list[str] = field(default_factory=list)  # ids of documents this run embedded
     pairs_scored: int = 0  # candidate pairs this run scored
     pairs_aligned: int = 0  # of which passed the prefilter and were sentence-aligned
+    inputs: int = 0  # reports given (files and JSONL records), the skipped ones included
+
+    @property
+    def all_skipped(self) -> bool:
+        """Every input was bad, so the run added nothing: bad input, not a partial run."""
+        return bool(self.skipped) and len(self.skipped) >= self.inputs
 
 
 # -- stages ------------------------------------------------------------------------------
@@ -281,10 +287,16 @@ def run_batch(
 
     ``facts=False`` skips looking for one-sided facts (the costly part on a large first
     batch); a later run with facts on fills them in for every match that lacks them.
+    Paths holding no report at all (an empty folder, only unsupported files) are bad
+    input: they raise before the encoder is loaded or the corpus is opened.
     """
+    items, skipped = list_inputs(paths)
+    if not items and not skipped:
+        suffixes = ", ".join(sorted(REPORT_SUFFIXES | {JSONL_SUFFIX}))
+        raise InputError(f"no reports found in {', '.join(paths)} (looking for {suffixes} files)")
     encoder = load_encoder(model, cache_dir=False)
     with Store(db_path) as store, _progress(progress) as bar:
-        items, skipped = list_inputs(paths)
+        inputs = len(items) + len(skipped)
         new_ids = _add_documents(store, items, encoder, skipped, bar)
         indices = {lang: index for lang in store.embedded_languages(encoder.name) if (index := store.load_index(encoder.name, lang))}
         # Scoring multiplies small matrices: BLAS threads cost more than they save there,
@@ -295,7 +307,7 @@ def run_batch(
         store.replace_matches(encoder.name, resolve_one_to_one(store.scored_pairs(encoder.name), languages))
         if facts:
             _add_facts(store, encoder, bar)
-        return _result(store, encoder.name, skipped, new_ids, scored, aligned)
+        return _result(store, encoder.name, skipped, new_ids, scored, aligned, inputs)
 
 
 def _add_documents(store: Store, items: Sequence[InputItem], encoder: Encoder, skipped: list[Skipped], bar: Progress) -> list[str]:
@@ -432,7 +444,7 @@ def _add_facts(store: Store, encoder: Encoder, bar: Progress) -> None:
 
 
 def _result(
-    store: Store, encoder: str, skipped: list[Skipped], new_ids: list[str], scored: int, aligned: int
+    store: Store, encoder: str, skipped: list[Skipped], new_ids: list[str], scored: int, aligned: int, inputs: int
 ) -> BatchResult:
     documents = store.documents()
     ids = {doc.key: doc.doc_id for doc in documents}
@@ -451,7 +463,7 @@ def _result(
         )
     matched = {m.source for m in matches} | {m.target for m in matches}
     unmatched = [doc.doc_id for doc in documents if doc.key not in matched]
-    return BatchResult(documents, pairs, unmatched, skipped, new_ids, scored, aligned)
+    return BatchResult(documents, pairs, unmatched, skipped, new_ids, scored, aligned, inputs)
 
 
 # -- output ---------------------------------------------------------------------------------

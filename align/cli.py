@@ -1,8 +1,9 @@
 """The ``align`` command: a thin layer over the Python API and the renderers.
 
 Exit status: 0 done; 1 unexpected internal error; 2 bad input or usage (one
-line on stderr); 3 batch finished partially (some inputs skipped, named on
-stderr); 130 interrupted.
+line on stderr), including a batch that found no reports or could use none of
+them (each bad one named on stderr); 3 batch finished partially (some inputs
+skipped, named on stderr); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -57,7 +58,12 @@ def build_parser() -> argparse.ArgumentParser:
     view.add_argument("--no-bidi", action="store_true", help="leave right-to-left text to a terminal that reorders it itself")
     view.add_argument("--no-pager", action="store_true", help="print straight to the terminal, even when long")
 
-    batch = commands.add_parser("batch", help="match and align every report under the given paths")
+    batch = commands.add_parser(
+        "batch",
+        help="match and align every report under the given paths",
+        epilog="exit status: 0 done; 2 bad input (no reports found, or every input skipped); "
+        "3 partial (some inputs skipped, each named on stderr)",
+    )
     batch.add_argument("paths", nargs="+", help="files or folders (txt, md, html, jsonl)")
     batch.add_argument("--db", required=True, help="SQLite corpus; later runs align only what is new")
     batch.add_argument("--format", choices=("text", "json"), default="text")
@@ -133,6 +139,8 @@ def run_batch_command(args: argparse.Namespace) -> int:
     for skipped in result.skipped:
         reason = skipped.reason.removeprefix(f"{skipped.path}: ")  # input errors already name the file
         print(f"align: skipped {skipped.path}: {reason}", file=sys.stderr)
+    if result.all_skipped:
+        return EXIT_INPUT
     return EXIT_PARTIAL if result.skipped else EXIT_OK
 
 

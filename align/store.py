@@ -8,7 +8,13 @@ indices (one per encoder and language, in ``<db>.indices/``) are a derived cache
 whenever one disagrees with SQLite it is rebuilt from the stored document vectors.
 
 A lock file next to the database keeps two batch runs from interleaving: the second
-waits for the first, then fails with a clear message if it waits too long.
+waits for the first, then fails with a clear message if it waits too long. The path is
+checked before the lock is taken, so a ``--db`` that is not a database is refused
+without leaving a lock file beside it.
+
+Documents from HTML or Markdown keep their map back into the input file
+(``source_offsets``/``source_ends``, int32 arrays); databases made before those
+columns existed gain them on open, their documents reading back as plain text.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ from typing import Self
 
 import numpy as np
 
-from align.errors import AlignError
+from align.errors import AlignError, InputError
 from align.match import Match, PairScore
 from align.types import Bead, Block, Document, Fact, Sentence, Span
 from embeddings import VectorIndex
@@ -49,7 +55,9 @@ CREATE TABLE IF NOT EXISTS documents (
     text TEXT NOT NULL,
     blocks TEXT NOT NULL,
     furniture TEXT NOT NULL,
-    metadata TEXT NOT NULL
+    metadata TEXT NOT NULL,
+    source_offsets BLOB,  -- NULL: text is the input file itself
+    source_ends BLOB
 );
 CREATE TABLE IF NOT EXISTS sentences (
     doc INTEGER NOT NULL REFERENCES documents(key),
@@ -99,6 +107,9 @@ CREATE TABLE IF NOT EXISTS facts (
 CREATE INDEX IF NOT EXISTS facts_pair ON facts (source, target, encoder);
 CREATE INDEX IF NOT EXISTS documents_lang ON documents (lang);
 """
+# Columns added after the first release: (table, column, type), added to older databases on open.
+_ADDED_COLUMNS = (("documents", "source_offsets", "BLOB"), ("documents", "source_ends", "BLOB"))
+_SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 @dataclass(frozen=True)
@@ -125,7 +136,7 @@ class Store:
 
     def __init__(self, db_path: str | os.PathLike[str], *, lock_timeout: float = LOCK_TIMEOUT_S) -> None:
         self.path = Path(db_path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        _check_database_path(self.path)
         self.index_dir = self.path.with_name(self.path.name + ".indices")
         self._lock_file = _acquire_lock(self.path.with_name(self.path.name + ".lock"), lock_timeout)
         self._db = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None)
@@ -133,6 +144,7 @@ class Store:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.executescript(_SCHEMA)
+        self._add_missing_columns()
 
     def __enter__(self) -> Self:
         return self
@@ -144,6 +156,13 @@ class Store:
         """Close the database and release the run lock."""
         self._db.close()
         self._lock_file.close()
+
+    def _add_missing_columns(self) -> None:
+        """Bring a database made by an older version up to the current schema."""
+        for table, column, kind in _ADDED_COLUMNS:
+            present = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
+            if column not in present:
+                self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
 
     # -- documents ---------------------------------------------------------------------
 
@@ -160,8 +179,8 @@ class Store:
         """Insert a document and its sentences in one transaction; returns its key."""
         with self._transaction():
             cursor = self._db.execute(
-                "INSERT INTO documents (doc_id, content_hash, path, lang, text, blocks, furniture, metadata)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO documents (doc_id, content_hash, path, lang, text, blocks, furniture, metadata,"
+                " source_offsets, source_ends) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     doc_id,
                     digest,
@@ -171,6 +190,8 @@ class Store:
                     json.dumps([[b.start, b.end] for b in doc.blocks]),
                     json.dumps([[s.start, s.end] for s in doc.furniture]),
                     json.dumps(doc.metadata),
+                    _offsets_blob(doc.source_offsets),
+                    _offsets_blob(doc.source_ends),
                 ),
             )
             key = int(cursor.lastrowid)
@@ -195,9 +216,12 @@ class Store:
         return np.array([r[0] for r in rows], dtype=np.float64)
 
     def load_document(self, key: int) -> Document:
-        """Rebuild the Document as it was ingested (text, blocks, furniture, sentences)."""
-        path, lang, text, blocks, furniture, metadata = self._db.execute(
-            "SELECT path, lang, text, blocks, furniture, metadata FROM documents WHERE key = ?", (key,)
+        """Rebuild the Document as it was ingested (text, blocks, furniture, sentences, and
+        for markup inputs the map back into the input file)."""
+        path, lang, text, blocks, furniture, metadata, offsets, ends = self._db.execute(
+            "SELECT path, lang, text, blocks, furniture, metadata, source_offsets, source_ends"
+            " FROM documents WHERE key = ?",
+            (key,),
         ).fetchone()
         spans = self._db.execute("SELECT start, end FROM sentences WHERE doc = ? ORDER BY idx", (key,))
         return Document(
@@ -208,6 +232,8 @@ class Store:
             furniture=[Span(s, e) for s, e in json.loads(furniture)],
             metadata=json.loads(metadata),
             sentences=[Sentence(text[s:e], s, e) for s, e in spans],
+            source_offsets=_offsets_list(offsets),
+            source_ends=_offsets_list(ends),
         )
 
     # -- embeddings --------------------------------------------------------------------
@@ -381,6 +407,33 @@ class _Transaction:
 
     def __exit__(self, exc_type: object, *rest: object) -> None:
         self._db.execute("COMMIT" if exc_type is None else "ROLLBACK")
+
+
+def _offsets_blob(offsets: Sequence[int] | None) -> bytes | None:
+    # int32: inputs are at most align.ingest.MAX_INPUT_BYTES, far below 2**31 characters.
+    return None if offsets is None else np.asarray(offsets, dtype="<i4").tobytes()
+
+
+def _offsets_list(blob: bytes | None) -> list[int] | None:
+    return None if blob is None else np.frombuffer(blob, dtype="<i4").tolist()
+
+
+def _check_database_path(path: Path) -> None:
+    """Refuse a path that cannot hold the corpus before anything is created beside it."""
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory; cannot use it as the batch database")
+    if path.exists():
+        try:
+            with path.open("rb") as handle:
+                header = handle.read(len(_SQLITE_HEADER))
+        except OSError as error:
+            raise InputError(f"{path}: cannot read it as the batch database ({error.strerror})") from error
+        if header and header != _SQLITE_HEADER:  # an empty file is a new database to SQLite
+            raise InputError(f"{path}: not an SQLite database; cannot use it as the batch database")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InputError(f"{path}: cannot create the batch database there ({error.strerror})") from error
 
 
 def _beads_json(beads: Iterable[Bead]) -> str:

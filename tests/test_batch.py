@@ -21,12 +21,15 @@ from align.batch import (
     render_batch_text,
     run_batch,
 )
+from align.errors import InputError
+from align.pipeline import load
 from align.store import Store, content_hash
 from embeddings import load_encoder
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "batch"
+INGEST = FIXTURES.parent / "ingest"
 
 CONTRACT = {
     "type": "object",
@@ -183,3 +186,27 @@ def test_same_report_twice_in_one_run_is_one_document(tmp_path):
     result = run_batch([str(folder)], str(tmp_path / "c.db"), progress=False, facts=False)
     assert len(result.documents) == len(result.new) == 2
     assert len(result.pairs) == 1 and result.unmatched == []
+
+
+def test_stored_markup_reports_keep_their_offsets_into_the_input_files(tmp_path):
+    """A report read back from the corpus points into its HTML or Markdown file as a fresh ingest does."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("article.html", "report.md"):
+        shutil.copy(INGEST / name, folder / name)
+    db = tmp_path / "c.db"
+    result = run_batch([str(folder)], str(db), progress=False, facts=False)
+    assert len(result.documents) == 2 and not result.skipped
+    with Store(db) as store:
+        for stored in store.documents():
+            back, fresh = store.load_document(stored.key), load(stored.path)
+            spans = [back.source_span(s.start, s.end) for s in back.sentences]
+            assert spans == [fresh.source_span(s.start, s.end) for s in fresh.sentences]
+            assert spans != [(s.start, s.end) for s in back.sentences]  # really mapped, not the identity
+
+
+def test_folder_without_reports_is_bad_input(tmp_path):
+    (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4")
+    with pytest.raises(InputError, match="no reports found"):
+        run_batch([str(tmp_path)], str(tmp_path / "c.db"), progress=False)
+    assert not (tmp_path / "c.db").exists()

@@ -338,9 +338,51 @@ def test_two_batches_on_one_db_wait_or_fail_clearly(tmp_path: Path, corpus: Path
     assert table_counts(db) == clean_run[0]
 
 
-def test_batch_db_that_is_not_a_database_is_bad_input(tmp_path: Path, corpus: Path) -> None:
+NOTES = "these are my notes, not a corpus\n" * 100
+NOT_A_DATABASE = {
+    "text file": lambda path: path.write_text(NOTES, encoding="utf-8"),
+    "directory": lambda path: (path.mkdir(), (path / "keep.txt").write_text(NOTES, encoding="utf-8")),
+}
+
+
+@pytest.mark.parametrize("kind", NOT_A_DATABASE)
+def test_batch_db_that_is_not_a_database_is_bad_input(tmp_path: Path, corpus: Path, kind: str) -> None:
     db = tmp_path / "notes.db"
-    db.write_text("these are my notes, not a corpus\n" * 100, encoding="utf-8")
+    NOT_A_DATABASE[kind](db)
+    before = sorted(p.name for p in tmp_path.iterdir())
     proc = run_align(tmp_path, "batch", corpus, "--db", db, fake=True)
     assert_one_line_error(proc, EXIT_INPUT, str(db), "batch database")
-    assert db.read_text(encoding="utf-8").startswith("these are my notes")
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # no notes.db.lock, no indices
+    assert (db if kind == "text file" else db / "keep.txt").read_text(encoding="utf-8") == NOTES
+    if kind == "directory":
+        assert [p.name for p in db.iterdir()] == ["keep.txt"]
+
+
+@pytest.mark.parametrize("contents", [[], ["scan.pdf", "notes.docx"]], ids=["empty folder", "no supported files"])
+def test_batch_without_reports_is_bad_input(tmp_path: Path, contents: list[str]) -> None:
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    for name in contents:
+        (folder / name).write_text(NOTES, encoding="utf-8")
+    proc = run_align(tmp_path, "batch", folder, "--db", tmp_path / "c.db", fake=True)
+    assert_one_line_error(proc, EXIT_INPUT, "no reports found", str(folder))
+    assert proc.stdout == ""
+    assert not (tmp_path / "c.db").exists()
+
+
+def test_batch_where_every_input_is_bad_is_bad_input(tmp_path: Path) -> None:
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    (folder / "empty.txt").write_bytes(b"")
+    _binary(folder / "binary.txt")
+    (folder / "feed.jsonl").write_text('{"id": 3}\n', encoding="utf-8")
+    missing = tmp_path / "not-there"
+    proc = run_align(tmp_path, "batch", folder, missing, "--db", tmp_path / "c.db", "--format", "json", fake=True)
+    assert proc.returncode == EXIT_INPUT, proc.stderr
+    assert "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    named = [folder / "binary.txt", folder / "empty.txt", f"{folder / 'feed.jsonl'}:1", missing]
+    assert len(lines) == len(named)
+    for path in named:
+        assert sum(line.startswith(f"align: skipped {path}: ") for line in lines) == 1, (path, lines)
+    assert json.loads(proc.stdout)["documents"] == []

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from align.errors import InputError
 from align.match import Match, PairScore
 from align.pipeline import load
 from align.store import CorpusLockedError, Store, content_hash
@@ -93,3 +94,51 @@ def test_second_run_on_the_same_corpus_fails_clearly(tmp_path):
     with Store(tmp_path / "c.db"), pytest.raises(CorpusLockedError, match="in use by another align batch"):
         Store(tmp_path / "c.db", lock_timeout=0.2)
     Store(tmp_path / "c.db", lock_timeout=0.2).close()  # free again once the first is done
+
+
+MARKUP = [Path(__file__).resolve().parent / "fixtures" / "ingest" / name for name in ("article.html", "report.md")]
+
+
+def source_spans(doc) -> list[tuple[int, int]]:
+    return [doc.source_span(s.start, s.end) for s in doc.sentences]
+
+
+@pytest.mark.parametrize("path", MARKUP, ids=lambda p: p.name)
+def test_markup_document_keeps_its_offsets_into_the_input_file(tmp_path, path):
+    doc = load(path)
+    assert doc.source_offsets is not None  # HTML and Markdown: text is extracted from the file
+    with Store(tmp_path / "c.db") as store:
+        back = store.load_document(store.add_document(doc, "d", content_hash(doc.text)))
+    assert back.source_offsets == doc.source_offsets and back.source_ends == doc.source_ends
+    original = path.read_text(encoding="utf-8")
+    assert source_spans(back) == source_spans(doc)
+    assert source_spans(back) != [(s.start, s.end) for s in back.sentences]  # not the identity
+    assert all(original[a:b] for a, b in source_spans(back))
+
+
+def test_database_without_offset_columns_is_upgraded_on_open(tmp_path, seed_docs):
+    """A corpus written before the offset columns existed still opens, reads and takes markup."""
+    db = tmp_path / "c.db"
+    with Store(db) as store:
+        old = store.add_document(seed_docs[0], "old", content_hash(seed_docs[0].text))
+    with sqlite3.connect(db) as connection:
+        connection.execute("ALTER TABLE documents DROP COLUMN source_offsets")
+        connection.execute("ALTER TABLE documents DROP COLUMN source_ends")
+    markup = load(MARKUP[0])
+    with Store(db) as store:
+        assert store.load_document(old).sentences == seed_docs[0].sentences
+        assert store.load_document(old).source_offsets is None  # plain text: identity
+        back = store.load_document(store.add_document(markup, "new", content_hash(markup.text)))
+    assert source_spans(back) == source_spans(markup)
+
+
+@pytest.mark.parametrize("kind", ["text file", "directory"])
+def test_path_that_is_not_a_database_is_refused_without_a_lock_file(tmp_path, kind):
+    db = tmp_path / "notes.db"
+    if kind == "directory":
+        db.mkdir()
+    else:
+        db.write_text("not a corpus\n", encoding="utf-8")
+    with pytest.raises(InputError, match="batch database"):
+        Store(db)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.db"]
