@@ -32,7 +32,7 @@ import numpy as np
 
 from align import atoms
 from align.anchors import sentence_keys
-from align.clauses import split_clauses
+from align.clauses import MIN_WORDS, split_clauses
 from align.types import Bead, Document, Fact
 
 logger = logging.getLogger(__name__)
@@ -240,7 +240,7 @@ def clause_scores(
             if not suspect[side][k]:
                 continue
             indices = bead.source if side == "source" else bead.target
-            pieces = _pieces(docs[side], indices, side, spans[side])
+            pieces = _pieces(docs[side], indices, side, spans[side], excess_of[side][k])
             if len(pieces) < 2:
                 continue
             jobs.append((texts[side], texts[other], pieces, _windows(docs[other], bead, other), excess_of[side][k]))
@@ -312,18 +312,39 @@ def _local_length_ratios(lengths: list[tuple[int, int] | None]) -> list[float]:
     return medians[np.clip(position - width // 2, 0, len(medians) - 1)].tolist()
 
 
-def _pieces(doc: Document, indices: tuple[int, ...], side: str, span: tuple[int, int]) -> list[_Piece]:
+def _pieces(
+    doc: Document, indices: tuple[int, ...], side: str, span: tuple[int, int], excess: float
+) -> list[_Piece]:
+    """The clauses of a bead's side (and its whole sentences, in a bead of several).
+
+    A sentence with no clause boundary still gets its head and its tail, each about
+    ``excess`` of it, as candidates: a translation that drops part of a sentence
+    mostly drops an end (an attribution, a trailing clause), and the other version
+    need not have put a comma where this one cut.
+    """
     start, end = span
     pieces = []
     for i in indices:
         sentence = doc.sentences[i]
-        spans = [(sentence.start + a, sentence.start + b, "clause") for a, b in split_clauses(sentence.text)]
+        clauses = split_clauses(sentence.text)
+        if len(clauses) == 1:
+            clauses = _edges(sentence.text, excess)
+        spans = [(sentence.start + a, sentence.start + b, "clause") for a, b in clauses]
         if len(indices) > 1:
             spans.append((sentence.start, sentence.end, "sentence"))
         for abs_start, abs_end, kind in spans:
             pieces.append(_Piece(side, abs_start, abs_end, doc.text[abs_start:abs_end],
                                  (abs_end - abs_start) / max(end - start, 1), kind))
     return pieces
+
+
+def _edges(text: str, share: float) -> list[tuple[int, int]]:
+    """The head and the tail of a text, each ``share`` of it (at most half), cut at word boundaries."""
+    words = [m.span() for m in re.finditer(r"\S+", text)]
+    count = min(max(round(share * len(words)), MIN_WORDS), len(words) // 2)
+    if count < MIN_WORDS:
+        return [(0, len(text))]
+    return [(words[0][0], words[count - 1][1]), (words[-count][0], words[-1][1])]
 
 
 def _windows(doc: Document, bead: Bead, side: str) -> list[str]:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from align.clauses import split_clauses
+from align.clauses import MIN_WORDS, split_clauses
 from align.facts import clause_scores, find_facts
 from align.types import Bead, Document, Sentence
 
@@ -42,7 +42,7 @@ def test_clauses_cut_at_arabic_and_latin_punctuation():
     assert len(spans) == 2 and arabic[spans[1][0]:].startswith("وتم")
     french = "Il a écrit un livre, qui a été publié en juin, et il prépare un second roman depuis deux ans."
     pieces = [french[a:b] for a, b in split_clauses(french)]
-    assert len(pieces) >= 2 and all(len(p.split()) >= 4 for p in pieces)
+    assert len(pieces) >= 2 and all(len(p.split()) >= MIN_WORDS for p in pieces)
     assert [a for a, _ in split_clauses(french)] == sorted(a for a, _ in split_clauses(french))
 
 
