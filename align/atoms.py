@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence, Set as AbstractSet
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -252,9 +253,8 @@ def _names(text: str, lang: str | None) -> tuple[Atom, ...]:
                 runs.append(current)
                 current = []
             continue
-        if word[0].isupper() and not (german and not current and _after_german_article(text, start)):
-            current.append((word, start))
-        elif current and word.lower() in particles:
+        capitalised = word[0].isupper() and not (german and not current and _after_german_article(text, start))
+        if capitalised or (current and word.lower() in particles):
             current.append((word, start))
         elif current:
             runs.append(current)

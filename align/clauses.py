@@ -8,6 +8,7 @@ then pieces shorter than a few words are glued to a neighbour.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 # Words that usually open a new clause. Deliberately general: a wrong cut only
@@ -52,7 +53,7 @@ def split_clauses(text: str, min_words: int = MIN_WORDS) -> list[tuple[int, int]
         if word in _CLAUSE_OPENERS or _ARABIC_OPENER_PREFIX.match(match.group()):
             cuts.add(match.start())
     bounds = sorted(cuts)
-    pieces = [(a, b) for a, b in zip(bounds, bounds[1:]) if text[a:b].strip()]
+    pieces = [(a, b) for a, b in itertools.pairwise(bounds) if text[a:b].strip()]
     return [_trim(text, a, b) for a, b in _merge_short(text, pieces, min_words)]
 
 

@@ -22,6 +22,7 @@ already says it.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import operator
 import re
@@ -463,7 +464,7 @@ def _words_in(text: str) -> int:
 
 def _word_grams(text: str, with_pairs: bool) -> list[str]:
     words = _WORD.findall(text)
-    pairs = {f"{a} {b}" for a, b in zip(words, words[1:])} if with_pairs else set()
+    pairs = {f"{a} {b}" for a, b in itertools.pairwise(words)} if with_pairs else set()
     return sorted(set(words) | pairs)
 
 

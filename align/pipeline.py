@@ -6,6 +6,7 @@ call them directly and get typed records back (``align.types``).
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 from collections.abc import Sequence
@@ -124,4 +125,4 @@ def embed_many(docs: Sequence[Document], encoder: Encoder) -> list[np.ndarray]:
     texts = [sentence_texts(doc) for doc in docs]
     flat = encoder.encode([t for group in texts for t in group])
     bounds = np.cumsum([0] + [len(group) for group in texts])
-    return [flat[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+    return [flat[a:b] for a, b in itertools.pairwise(bounds)]

@@ -2,7 +2,15 @@
 
 from pathlib import Path
 
-from align.atoms import find_atoms, find_dates, find_names, find_numbers, is_covered, profile, skeleton
+from align.atoms import (
+    find_atoms,
+    find_dates,
+    find_names,
+    find_numbers,
+    is_covered,
+    profile,
+    skeleton,
+)
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 FRENCH = (SEEDS / "001_b786fb708fc180cb.txt").read_text(encoding="utf-8")

@@ -16,7 +16,7 @@ import pytest
 from align.report import render_html
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "report"))
-import pairs  # noqa: E402
+import pairs
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")

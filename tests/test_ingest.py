@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import textwrap
 from pathlib import Path
@@ -38,7 +39,7 @@ def squeeze(text: str) -> str:
 def assert_well_formed(document: Document) -> None:
     """Blocks are trimmed, ordered, disjoint spans of the text that never overlap furniture."""
     spans = sorted([(b.start, b.end, "block") for b in document.blocks] + [(f.start, f.end, "furniture") for f in document.furniture])
-    for (_, end, _), (start, _, _) in zip(spans, spans[1:]):
+    for (_, end, _), (start, _, _) in itertools.pairwise(spans):
         assert end <= start, "blocks and furniture must not overlap"
     for text in block_texts(document):
         assert text and text == text.strip()

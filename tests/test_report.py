@@ -36,7 +36,7 @@ from align.segment import segment
 from align.types import Bead, Document, Fact, PairResult
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "report"))
-import pairs  # noqa: E402
+import pairs
 
 SCHEMA = json.loads((Path(__file__).parents[1] / "align" / "report" / "schema.json").read_text(encoding="utf-8"))
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

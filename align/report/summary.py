@@ -6,6 +6,7 @@ page cannot disagree about what "aligned" or "one-sided" means.
 
 from __future__ import annotations
 
+import itertools
 import os
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -115,7 +116,7 @@ def segments(doc: Document, sentence: Sentence, facts: list[Fact]) -> list[Segme
         cuts.add(min(fact.end - sentence.start, len(text)))
     bounds = sorted(cuts)
     pieces = []
-    for lo, hi in zip(bounds, bounds[1:]):
+    for lo, hi in itertools.pairwise(bounds):
         covering = [f for f in inside if f.start <= sentence.start + lo and f.end >= sentence.start + hi]
         covering.sort(key=lambda f: f.end - f.start)
         pieces.append(Segment(text[lo:hi], tuple(covering)))
