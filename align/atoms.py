@@ -232,13 +232,12 @@ def find_names(text: str, lang: str | None = None) -> list[Atom]:
     these names, not searched for names of their own. German capitalises every
     noun, so there a capitalised word after an article is a noun, not a name.
     """
-    return list(_names(text, lang))
+    return list(_names(text, german=lang == "de"))
 
 
 @lru_cache(maxsize=1 << 14)
-def _names(text: str, lang: str | None) -> tuple[Atom, ...]:
+def _names(text: str, *, german: bool) -> tuple[Atom, ...]:
     """Cached: the aligner and the fact finder both read every sentence's names."""
-    german = lang == "de"
     particles = _PARTICLES - _GERMAN_DETERMINERS if german else _PARTICLES
     runs: list[list[tuple[str, int]]] = []
     current: list[tuple[str, int]] = []
