@@ -45,7 +45,7 @@ class AlignParams:
     max_total: int = 6  # largest number of sentences in a bead, both sides
     skip_cost: float = 0.7  # cost of leaving one sentence unaligned
     merge_penalty: float = 0.2  # extra cost per sentence beyond 1-1
-    length_weight: float = 0.6  # weight of the squared log length-ratio
+    length_weight: float = 0.6  # weight of the squared log length-ratio, per sentence the bead covers
     anchor_bonus: float = 0.1  # cost reduction per unit of anchor strength inside a bead
     unrelated_from: float = 0.8  # normalised distance beyond which a sentence has no counterpart
     unrelated_weight: float = 2.0  # cost per unit of distance beyond ``unrelated_from``
@@ -216,10 +216,12 @@ class _Scorer:
 
         Vecalign's normalised distance (a pair is good relative to how close each
         side is to the other document on average, so that hub sentences do not
-        attract everything), weighted by the sentences covered so that merging
-        is no way to pay less, plus a per-sentence merge penalty, a squared
-        log length-ratio prior, a penalty for members without a counterpart
-        (:meth:`unrelated`) and a bonus for shared numbers and names.
+        attract everything) plus a squared log length-ratio prior, both weighted
+        by the sentences covered so that merging is no way to pay less (paid
+        once per bead, the prior let one-sided fragments be glued to a pair
+        whose ratio they break: Text+Berg dev strict F1 .894 -> .898), plus a
+        per-sentence merge penalty, a penalty for members without a
+        counterpart (:meth:`unrelated`) and a bonus for shared numbers and names.
         A whole DP row at once, ``a`` = 1 .. ``max_a``: a handful of array
         operations per row rather than per bead shape.
         """
@@ -230,9 +232,8 @@ class _Scorer:
         cos = np.stack([tgt_units @ self.src_units[a - 1, i] for a in range(1, max_a + 1)])
         hub = (self.src_hub[:max_a, i, None, None] + self.tgt_hub[:, ends]) / 2
         distance = (1 - cos) / np.maximum(hub, 1e-3)
-        cost = distance * sizes / 2 + p.merge_penalty * (sizes - 2)
         ratio = np.log((self.tgt_len[:, ends] + 10.0) / (self.src_len[:max_a, i, None, None] + 10.0)) - self.log_ratio
-        cost += p.length_weight * ratio**2
+        cost = (distance + p.length_weight * ratio**2) * sizes / 2 + p.merge_penalty * (sizes - 2)
         # A 1-1 pair: its members are each other's only possible counterpart.
         cost[0, 0] += p.unrelated_weight * np.maximum(0.0, distance[0, 0] - p.unrelated_from)
         if max_a > 1:

@@ -182,3 +182,22 @@ def test_lonely_sentences_facing_each_other_stay_unaligned():
     with_penalty = kept_apart(AlignParams())
     assert with_penalty >= len(lonely) * 10 // 2
     assert with_penalty > kept_apart(AlignParams(unrelated_weight=0.0))
+
+
+def test_one_sided_fragments_beside_a_pair_stay_unaligned():
+    """Three target-only sentences after a pair: glued to it, they would break its length ratio.
+
+    The length prior is paid per sentence a bead covers, as the distance is,
+    so gluing them on is rarely cheaper than leaving each one unaligned (when
+    the prior was paid once per bead, 17 of these 120 fragments were glued).
+    """
+    glued = 0
+    for seed in range(40):
+        rng = np.random.default_rng(seed)
+        meanings = rng.normal(size=(5, DIM))
+        src = unit(meanings + rng.normal(size=(5, DIM)) * 0.25)
+        pairs = unit(meanings + rng.normal(size=(5, DIM)) * 0.25)
+        tgt = np.concatenate([pairs[:3], unit(rng.normal(size=(3, DIM))), pairs[3:]])
+        beads = align_embeddings(src, tgt, np.full(5, 100), np.array([110, 110, 110, 60, 60, 60, 110, 110]))
+        glued += 3 - sum(not b.source for b in beads)
+    assert glued <= 40 * 3 // 20
