@@ -11,7 +11,6 @@ the one-sided facts agree on what a number or a name is.
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from functools import lru_cache
