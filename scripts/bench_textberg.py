@@ -17,7 +17,11 @@ sentence, so ``[]:[16, 17]`` is two beads ``[]:[16]`` and ``[]:[17]``):
 Precision is over test beads, recall over gold beads (lax recall: a gold bead is
 found when some test bead matches it by the same rule).
 
-Usage: scripts/bench_textberg.py [DATA] [--model use] [--errors N]
+``--facts`` also runs the one-sided-facts stage and reports, per side, how many of
+the sentences gold leaves one-sided are flagged as one-sided sentences (the dev set
+has a 36-sentence French-only block) and how much of the rest is flagged by any fact.
+
+Usage: scripts/bench_textberg.py [DATA] [--model use] [--errors N] [--facts]
 """
 
 from __future__ import annotations
@@ -87,17 +91,44 @@ def lax_scores(test: set[BeadKey], gold: set[BeadKey]) -> tuple[float, float, fl
     return prf(right_test, len(test), right_gold, len(gold))
 
 
+def facts_table(result, gold: list[BeadKey]) -> Table:
+    """Per side: gold one-sided sentences flagged as sentence facts, and flagged characters elsewhere."""
+    table = Table(title="one-sided facts against gold")
+    for column in ("side", "gold one-sided", "flagged as sentences", "other sentences flagged", "other chars flagged"):
+        table.add_column(column, justify="right" if column != "side" else "left")
+    for side, doc, index in (("source", result.source, 0), ("target", result.target, 1)):
+        one_sided = {i for bead in gold if not bead[1 - index] for i in bead[index]}
+        facts = [f for f in result.facts if f.side == side]
+        sentence_facts = [(f.start, f.end) for f in facts if f.kind == "sentence"]
+        flagged_chars = {c for f in facts for c in range(f.start, f.end)}
+
+        def covered(i: int, spans: list[tuple[int, int]]) -> bool:
+            s = doc.sentences[i]
+            return sum(max(0, min(s.end, b) - max(s.start, a)) for a, b in spans) >= 0.5 * (s.end - s.start)
+
+        found = sum(covered(i, sentence_facts) for i in one_sided)
+        others = [i for i in range(len(doc.sentences)) if i not in one_sided]
+        other_flagged = sum(any(min(doc.sentences[i].end, b) > max(doc.sentences[i].start, a) for a, b in
+                                ((f.start, f.end) for f in facts)) for i in others)
+        other_chars = [c for i in others for c in range(doc.sentences[i].start, doc.sentences[i].end)]
+        table.add_row(side, str(len(one_sided)), f"{found} ({found / max(len(one_sided), 1):.0%})",
+                      f"{other_flagged}/{len(others)} ({other_flagged / max(len(others), 1):.1%})",
+                      f"{sum(c in flagged_chars for c in other_chars) / max(len(other_chars), 1):.1%}")
+    return table
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("data", nargs="?", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--model", default=None, help="encoder spec (default: USE multilingual v3)")
     parser.add_argument("--errors", type=int, default=0, help="print the first N gold beads missed")
+    parser.add_argument("--facts", action="store_true", help="also score the one-sided facts against gold")
     args = parser.parse_args()
 
     source = (args.data / "dev.de").read_text(encoding="utf-8")
     target = (args.data / "dev.fr").read_text(encoding="utf-8")
     started = time.perf_counter()
-    result = pair(source, target, src_lang="de", tgt_lang="fr", model=args.model, presegmented=True, facts=False)
+    result = pair(source, target, src_lang="de", tgt_lang="fr", model=args.model, presegmented=True, facts=args.facts)
     seconds = time.perf_counter() - started
 
     test = scored_beads([(b.source, b.target) for b in result.beads])
@@ -110,6 +141,8 @@ def main() -> None:
         table.add_row(name, *(f"{x:.3f}" for x in scores))
     console = Console()
     console.print(table)
+    if args.facts:
+        console.print(facts_table(result, read_gold(args.data / "dev.defr")))
     for src, tgt in sorted(gold - test, key=lambda b: (b[0] or b[1], b[1]))[: args.errors]:
         found = [b for b in sorted(test) if set(b[0]) & set(src) or set(b[1]) & set(tgt)]
         console.print(f"missed {list(src)}:{list(tgt)}  got {', '.join(f'{list(s)}:{list(t)}' for s, t in found)}")
