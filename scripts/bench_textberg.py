@@ -91,6 +91,11 @@ def lax_scores(test: set[BeadKey], gold: set[BeadKey]) -> tuple[float, float, fl
     return prf(right_test, len(test), right_gold, len(gold))
 
 
+def _mostly_covered(sentence, spans: list[tuple[int, int]]) -> bool:
+    overlap = sum(max(0, min(sentence.end, b) - max(sentence.start, a)) for a, b in spans)
+    return overlap >= 0.5 * (sentence.end - sentence.start)
+
+
 def facts_table(result, gold: list[BeadKey]) -> Table:
     """Per side: gold one-sided sentences flagged as sentence facts, and flagged characters elsewhere."""
     table = Table(title="one-sided facts against gold")
@@ -101,12 +106,7 @@ def facts_table(result, gold: list[BeadKey]) -> Table:
         facts = [f for f in result.facts if f.side == side]
         sentence_facts = [(f.start, f.end) for f in facts if f.kind == "sentence"]
         flagged_chars = {c for f in facts for c in range(f.start, f.end)}
-
-        def covered(i: int, spans: list[tuple[int, int]]) -> bool:
-            s = doc.sentences[i]
-            return sum(max(0, min(s.end, b) - max(s.start, a)) for a, b in spans) >= 0.5 * (s.end - s.start)
-
-        found = sum(covered(i, sentence_facts) for i in one_sided)
+        found = sum(_mostly_covered(doc.sentences[i], sentence_facts) for i in one_sided)
         others = [i for i in range(len(doc.sentences)) if i not in one_sided]
         other_flagged = sum(any(min(doc.sentences[i].end, b) > max(doc.sentences[i].start, a) for a, b in
                                 ((f.start, f.end) for f in facts)) for i in others)
