@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from align.anchors import sentence_keys, shared_anchors
 from align.pipeline import load
+from align.segment import weak_boundaries
 from align.sentalign import AlignParams, align_embeddings, anchor_chain
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -201,3 +202,53 @@ def test_one_sided_fragments_beside_a_pair_stay_unaligned():
         beads = align_embeddings(src, tgt, np.full(5, 100), np.array([110, 110, 110, 60, 60, 60, 110, 110]))
         glued += 3 - sum(not b.source for b in beads)
     assert glued <= 40 * 3 // 20
+
+
+GERMAN_WITH_COLON = [
+    "Die Expedition brach im April von Kathmandu auf.",
+    "Nach drei Wochen erreichte sie das Basislager am Fuss des Gletschers.",
+    "Das Wetter blieb lange unbeständig und verzögerte den Aufstieg.",
+    "Es ist doch sehr bedeutsam:",
+    "Wann immer ein neuer Gipfel gemeldet wurde, waren zahlreiche Fachleute bereit, die Messung anzuzweifeln.",
+    "Die neue Höhe wurde erst zwei Jahre später bestätigt.",
+    "Im Herbst kehrte die Mannschaft vollzählig zurück.",
+]
+FRENCH_IN_ONE = [
+    "L'expédition quitta Katmandou en avril.",
+    "Trois semaines plus tard, elle atteignit le camp de base au pied du glacier.",
+    "Le temps resta longtemps instable et retarda l'ascension.",
+    (
+        "Ce qui est très significatif, c'est que chaque fois qu'on annonçait un nouveau sommet, "
+        "de nombreux spécialistes étaient prêts à en contester la mesure."
+    ),
+    "La nouvelle altitude ne fut confirmée que deux ans plus tard.",
+    "En automne, l'équipe rentra au complet.",
+]
+
+
+def test_weak_boundary_lets_a_split_translation_merge():
+    """German splits at a colon what French says in one sentence; the short lead-in alone is close to nothing.
+
+    In Text+Berg dev "Es ist doch sehr bedeutsam :" has cosine .03 with the
+    French sentence it is part of, and was left unaligned.  Without the weak
+    boundary that happens here in 6 seeds of 20; with it, joining the lead-in
+    to the next sentence pays no merge penalty and the 2-1 bead is found.
+    """
+    src_glue = np.array(weak_boundaries(GERMAN_WITH_COLON))
+    tgt_glue = np.array(weak_boundaries(FRENCH_IN_ONE))
+    assert src_glue.tolist() == [False, False, False, True, False, False, False] and not tgt_glue.any()
+    sl = np.array([len(t) for t in GERMAN_WITH_COLON])
+    tl = np.array([len(t) for t in FRENCH_IN_ONE])
+    gold = [((0,), (0,)), ((1,), (1,)), ((2,), (2,)), ((3, 4), (3,)), ((5,), (4,)), ((6,), (5,))]
+    merged = {"with": 0, "without": 0}
+    for seed in range(20):
+        rng = np.random.default_rng(seed)
+        meanings = rng.normal(size=(6, DIM))
+        lead_in = rng.normal(size=DIM)  # alone, as close to the French as chance
+        src = unit(np.insert(meanings + rng.normal(size=(6, DIM)) * 0.25, 3, lead_in, axis=0))
+        tgt = unit(meanings + rng.normal(size=(6, DIM)) * 0.25)
+        with_glue = bead_keys(align_embeddings(src, tgt, sl, tl, src_glue=src_glue, tgt_glue=tgt_glue))
+        merged["with"] += with_glue == gold
+        merged["without"] += ((3, 4), (3,)) in bead_keys(align_embeddings(src, tgt, sl, tl))
+    assert merged["with"] == 20
+    assert merged["without"] < merged["with"]
