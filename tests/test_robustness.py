@@ -192,8 +192,13 @@ def test_unwritable_output_is_bad_input(tmp_path: Path) -> None:
 
 
 def test_interrupt_exits_130_without_traceback(tmp_path: Path) -> None:
-    proc = start_align(tmp_path, "pair", FRENCH, ARABIC, "--src-lang", "fr", "--tgt-lang", "ar", ALIGN_TEST_ENCODE_DELAY="5")
-    time.sleep(4)  # imports done (about a second), now inside the encoder, which sleeps for minutes
+    started = tmp_path / "encoding"
+    proc = start_align(tmp_path, "pair", FRENCH, ARABIC, "--src-lang", "fr", "--tgt-lang", "ar",
+                       ALIGN_TEST_ENCODE_DELAY="5", ALIGN_TEST_ENCODE_STARTED=str(started))
+    deadline = time.monotonic() + 60
+    while not started.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.1)  # a loaded machine may take seconds to import; the encoder then sleeps for minutes
+    assert started.exists(), proc.stderr.read() if proc.stderr else ""
     proc.send_signal(signal.SIGINT)
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == EXIT_INTERRUPTED
