@@ -66,10 +66,17 @@ def run_align(tmp_path: Path, *args: object, fake: bool = False, **env: str) -> 
 
 
 def start_align(tmp_path: Path, *args: object, **env: str) -> subprocess.Popen[str]:
+    """Start align in the background with Ctrl-C at its default: a suite run from a background job
+    (no job control) inherits an ignored SIGINT, which would make the interrupt test wait forever."""
     return subprocess.Popen(
         [*align_command(fake=True), *map(str, args)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cli_env(tmp_path, **env), cwd=tmp_path,
+        preexec_fn=_default_interrupt,  # noqa: PLW1509 (the test suite starts no threads of its own)
     )
+
+
+def _default_interrupt() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def assert_one_line_error(proc: subprocess.CompletedProcess[str], code: int, *needles: str) -> str:
