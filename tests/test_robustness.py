@@ -284,17 +284,22 @@ def test_batch_skips_and_names_bad_files_and_exits_partial(tmp_path: Path, corpu
     (folder / "feed.jsonl").write_text('{"text": "Un texte sans fin"\n{"id": 3}\n', encoding="utf-8")
     missing = tmp_path / "not-there"
     proc = run_align(tmp_path, "batch", folder, missing, "--db", tmp_path / "c.db", "--format", "json", fake=True)
-    assert proc.returncode == EXIT_PARTIAL, proc.stderr
-    assert "Traceback" not in proc.stderr
-    lines = proc.stderr.strip().splitlines()
     named = [folder / "empty.txt", folder / "binary.txt", folder / "garbled.txt", f"{folder / 'feed.jsonl'}:1",
              f"{folder / 'feed.jsonl'}:2", missing]
-    assert len(lines) == len(named)
-    for path in named:
-        assert sum(line.startswith(f"align: skipped {path}: ") for line in lines) == 1, (path, lines)
+    assert_each_skipped_once(proc, EXIT_PARTIAL, named)
     result = json.loads(proc.stdout)
     assert len(result["skipped"]) == len(named)
     assert canonical(result) == clean_run[1]
+
+
+def assert_each_skipped_once(proc: subprocess.CompletedProcess[str], code: int, named: list[object]) -> None:
+    """The batch exit code, and one "skipped" line on stderr per bad input, nothing else."""
+    assert proc.returncode == code, proc.stderr
+    assert "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == len(named)
+    for path in named:
+        assert sum(line.startswith(f"align: skipped {path}: ") for line in lines) == 1, (path, lines)
 
 
 def wait_for_rows(db: Path, table: str, proc: subprocess.Popen[str], timeout: float = 120) -> None:
@@ -390,11 +395,5 @@ def test_batch_where_every_input_is_bad_is_bad_input(tmp_path: Path) -> None:
     (folder / "feed.jsonl").write_text('{"id": 3}\n', encoding="utf-8")
     missing = tmp_path / "not-there"
     proc = run_align(tmp_path, "batch", folder, missing, "--db", tmp_path / "c.db", "--format", "json", fake=True)
-    assert proc.returncode == EXIT_INPUT, proc.stderr
-    assert "Traceback" not in proc.stderr
-    lines = proc.stderr.strip().splitlines()
-    named = [folder / "binary.txt", folder / "empty.txt", f"{folder / 'feed.jsonl'}:1", missing]
-    assert len(lines) == len(named)
-    for path in named:
-        assert sum(line.startswith(f"align: skipped {path}: ") for line in lines) == 1, (path, lines)
+    assert_each_skipped_once(proc, EXIT_INPUT, [folder / "binary.txt", folder / "empty.txt", f"{folder / 'feed.jsonl'}:1", missing])
     assert json.loads(proc.stdout)["documents"] == []
