@@ -503,9 +503,13 @@ def render_batch_text(result: BatchResult, console: Console) -> None:
     if result.unmatched:
         console.print(f"[bold]Unmatched[/bold] ({len(result.unmatched)}): " + ", ".join(_label(docs[i]) for i in result.unmatched))
     console.print(
-        f"{len(result.documents)} documents ({len(result.new)} new), {len(result.pairs)} pairs, "
+        f"{_count(len(result.documents), 'document')} ({len(result.new)} new), {_count(len(result.pairs), 'pair')}, "
         f"{len(result.unmatched)} unmatched, {len(result.skipped)} skipped"
     )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _label(doc: StoredDocument) -> str:
