@@ -36,6 +36,7 @@ class Atom:
 
 # --- numbers -----------------------------------------------------------------
 
+_NON_DIGIT = re.compile(r"[^0-9]")
 _GROUP_SEPARATORS = ",.'\u066c\u00a0\u202f\u2009 "
 _DECIMAL_SEPARATORS = ",.\u066b"
 # A run of digits with optional separators between digit groups; \d matches every
@@ -82,8 +83,8 @@ def number_values(token: str) -> frozenset[str]:
     two numbers match when any reading agrees.
     """
     raw = _digits(token)
-    groups = re.split(r"[^0-9]", raw)
-    seps = re.findall(r"[^0-9]", raw)
+    groups = _NON_DIGIT.split(raw)
+    seps = _NON_DIGIT.findall(raw)
     if not seps:
         return frozenset({_fmt(float(raw))})
     readings = set()
@@ -204,6 +205,9 @@ def _widen_date(text: str, start: int, end: int, key: str) -> Atom:
 
 # --- names -------------------------------------------------------------------
 
+_ELISION = re.compile(r"^(?:[lLdDjJnNsScCmMtT]|qu|Qu)['’]")
+_LETTERS = re.compile(r"[^\W\d_]+")
+_HYPHENATED_WORD = re.compile(r"[^\W\d_][\w\-]*")
 _PARTICLES = {"de", "du", "des", "la", "le", "di", "da", "van", "von", "der", "den", "al", "el", "bin", "ben", "ibn", "abu", "bou", "y"}
 _LATIN_WORD = re.compile(r"[^\W\d_][\w'’\-]*")
 _SENTENCE_START = re.compile(r"(?:^|[.!?…:;\"«»“”(\n]\s*)$")
@@ -218,7 +222,7 @@ def _is_latin(word: str) -> bool:
 
 def _strip_elision(word: str, start: int) -> tuple[str, int]:
     """Drop a French/Italian elided article: "l'Algérie" -> "Algérie"."""
-    match = re.match(r"^(?:[lLdDjJnNsScCmMtT]|qu|Qu)['’]", word)
+    match = _ELISION.match(word)
     if match:
         return word[match.end():], start + match.end()
     return word, start
@@ -295,7 +299,7 @@ def _after_german_article(text: str, start: int) -> bool:
 
     "von der Leyen" keeps its name: an article after "von"/"van" belongs to the name.
     """
-    before = re.findall(r"[^\W\d_]+", text[max(0, start - 60):start])[-3:]
+    before = _LETTERS.findall(text[max(0, start - 60):start])[-3:]
     if not before or not before[-1].islower():
         return False
     if before[-1] in _GERMAN_DETERMINERS:
@@ -333,13 +337,13 @@ def _strip_arabic_article(word: str) -> str:
 
 
 def _words(text: str) -> list[str]:
-    return [w.lower() for w in re.findall(r"[^\W\d_]+", text)]
+    return [w.lower() for w in _LETTERS.findall(text)]
 
 
 @lru_cache(maxsize=1 << 14)
 def word_skeletons(text: str) -> frozenset[str]:
     """Skeletons of every word of a text, to look names up in any script (cached: sentences are asked twice)."""
-    return frozenset(s for s in (skeleton(w) for w in re.findall(r"[^\W\d_][\w\-]*", text)) if s)
+    return frozenset(s for s in (skeleton(w) for w in _HYPHENATED_WORD.findall(text)) if s)
 
 
 def name_found(name: Atom, skeletons: AbstractSet[str], threshold: float = 80.0) -> bool:

@@ -85,6 +85,9 @@ def ends_sentence(text: str) -> bool:
     return bool(stripped) and stripped[-1] in _SENTENCE_END
 
 
+_CJK = re.compile("[\u3040-\u9fff\uf900-\ufaff\u3400-\u4dbf]")
+
+
 def _is_cjk(char: str) -> bool:
     return "\u3040" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" or "\u3400" <= char <= "\u4dbf"
 
@@ -154,6 +157,8 @@ def classify_unit(text: str) -> str | None:
 
 def _word_count(text: str) -> int:
     """Words, counting about two characters as one word in scripts written without spaces."""
+    if not _CJK.search(text):
+        return len(text.split())
     count = 0
     for token in text.split():
         cjk = sum(1 for char in token if _is_cjk(char))
