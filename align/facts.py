@@ -1,15 +1,16 @@
 """What one version says and the other does not, at three grains.
 
-1. Sentences: the one-sided beads of the alignment. Consecutive one-sided
-   sentences of the same paragraph become one fact, because an analyst reads a
-   missing paragraph as one missing story, not as five separate findings.
+1. Sentences: the one-sided beads of the alignment, and sentences the aligner
+   glued to a neighbour (see ``_lonely``). Consecutive one-sided sentences of the
+   same paragraph become one fact, because an analyst reads a missing paragraph
+   as one missing story, not as five separate findings.
 2. Clauses: inside aligned beads, a clause is flagged when (a) removing it makes
    its side *more* similar to the other side (the embedding without the clause is
-   estimated from the bead's and the clause's, see ``_without``), (b) no piece of the other side
-   resembles it, and (c) its side is longer than the document's usual length ratio
-   by about the clause's share. Clause embeddings alone are noisy; the length
-   evidence is what keeps faithful paraphrases quiet. Weights and threshold were
-   calibrated on planted truncations in NTREX (ar-fr, fr-en), see
+   estimated from the bead's and the clause's, see ``_without``), (b) no piece of
+   the other side resembles it, and (c) its side is longer than the usual length
+   ratio around it by about the clause's share. Clause embeddings alone are noisy;
+   the length evidence is what keeps faithful paraphrases quiet. Weights and
+   threshold were calibrated on planted truncations in NTREX (ar-fr, fr-en), see
    scripts/bench_omissions.py.
 3. Atoms (align.atoms): numbers, dates and names the other side's bead (or, for
    one-sided content, the whole other document) does not state.
