@@ -209,7 +209,7 @@ _ELISION = re.compile(r"^(?:[lLdDjJnNsScCmMtT]|qu|Qu)['’]")
 _LETTERS = re.compile(r"[^\W\d_]+")
 _HYPHENATED_WORD = re.compile(r"[^\W\d_][\w\-]*")
 _PARTICLES = {"de", "du", "des", "la", "le", "di", "da", "van", "von", "der", "den", "al", "el", "bin", "ben", "ibn", "abu", "bou", "y"}
-_LATIN_WORD = re.compile(r"[^\W\d_][\w'’\-]*")
+WORD = re.compile(r"[^\W\d_][\w'’\-]*")  # a word of any script, with its apostrophes and hyphens
 _SENTENCE_START = re.compile(r"(?:^|[.!?…:;\"«»“”(\n]\s*)$")
 _TITLE_ABBREVIATION = re.compile(r"\b[A-Z][a-z]{0,2}\.\s*$")  # "M. Deramchi", "Dr. Li"
 
@@ -245,7 +245,7 @@ def _names(text: str, *, german: bool) -> tuple[Atom, ...]:
     particles = _PARTICLES - _GERMAN_DETERMINERS if german else _PARTICLES
     runs: list[list[tuple[str, int]]] = []
     current: list[tuple[str, int]] = []
-    for match in _LATIN_WORD.finditer(text):
+    for match in WORD.finditer(text):
         word, start = _strip_elision(match.group().rstrip("'’-"), match.start())
         gap = text[current[-1][1] + len(current[-1][0]):start] if current else ""
         if current and (gap.strip() or "\n" in gap):

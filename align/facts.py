@@ -112,8 +112,9 @@ def sentence_facts(
     facts = []
     keys = {"source": [sentence_keys(s.text) for s in source.sentences],
             "target": [sentence_keys(s.text) for s in target.sentences]}
+    excess_of = _length_excess(source, target, beads)
     for side, doc, emb, other_emb in (("source", source, source_emb, target_emb), ("target", target, target_emb, source_emb)):
-        lonely = sorted(_lonely(beads, side, doc, emb, other_emb, keys, _length_excess(source, target, beads, side)))
+        lonely = sorted(_lonely(beads, side, doc, emb, other_emb, keys, excess_of[side]))
         for run in _runs(lonely, doc):
             closest = float((emb[run] @ other_emb.T).max(axis=1).mean()) if len(other_emb) else 0.0
             first, last = doc.sentences[run[0]], doc.sentences[run[-1]]
@@ -230,7 +231,7 @@ def clause_scores(
     one-sided sentence to its neighbour rather than leave it alone.
     """
     docs = {"source": source, "target": target}
-    excess_of = {side: _length_excess(source, target, beads, side) for side in SIDES}
+    excess_of = _length_excess(source, target, beads)
     suspect = _suspects(beads, excess_of)
     jobs = []  # (this side's bead text, the other side's, pieces, windows of the other side, length excess)
     for k, bead in enumerate(beads):
@@ -281,19 +282,19 @@ def _without(whole: np.ndarray, part: np.ndarray, share: float) -> np.ndarray:
     return _unit(whole - share * part)
 
 
-def _length_excess(source: Document, target: Document, beads: list[Bead], side: str) -> list[float]:
-    """Per bead, how much longer ``side`` is than the usual ratio around it says (0 for one-sided beads)."""
+def _length_excess(source: Document, target: Document, beads: list[Bead]) -> dict[str, list[float]]:
+    """Per side and bead, how much longer the side is than the usual ratio around it says (0 for one-sided beads)."""
     lengths = [(-operator.sub(*_bead_span(source, b.source)), -operator.sub(*_bead_span(target, b.target)))
                if b.source and b.target else None for b in beads]
-    expected = _local_length_ratios(lengths)
-    excess = []
-    for pair, ratio in zip(lengths, expected):
+    excess: dict[str, list[float]] = {side: [] for side in SIDES}
+    for pair, ratio in zip(lengths, _local_length_ratios(lengths)):
         if pair is None:
-            excess.append(0.0)
+            excess["source"].append(0.0)
+            excess["target"].append(0.0)
             continue
         s_len, t_len = pair
-        mine, theirs, usual = (s_len, t_len, ratio) if side == "source" else (t_len, s_len, 1 / ratio)
-        excess.append(1 - theirs / max(mine, 1) / usual)
+        excess["source"].append(1 - t_len / max(s_len, 1) / ratio)
+        excess["target"].append(1 - s_len / max(t_len, 1) * ratio)
     return excess
 
 
@@ -391,7 +392,7 @@ def atom_facts(
     """
     docs = {"source": source, "target": target}
     whole = _other_side_wholes(profiles)
-    suspect = _suspects(beads, {side: _length_excess(source, target, beads, side) for side in SIDES})
+    suspect = _suspects(beads, _length_excess(source, target, beads))
     candidates: list[_Candidate] = []
     for k, bead in enumerate(beads):
         for side, other in (("source", "target"), ("target", "source")):
@@ -456,15 +457,12 @@ def _name_similarities(names: list[_Candidate], encoder: Encoder) -> dict[tuple[
     return sims
 
 
-_WORD = re.compile(r"[^\W\d_][\w'’\-]*")
-
-
 def _words_in(text: str) -> int:
-    return len(_WORD.findall(text))
+    return len(atoms.WORD.findall(text))
 
 
 def _word_grams(text: str, with_pairs: bool) -> list[str]:
-    words = _WORD.findall(text)
+    words = atoms.WORD.findall(text)
     pairs = {f"{a} {b}" for a, b in itertools.pairwise(words)} if with_pairs else set()
     return sorted(set(words) | pairs)
 
