@@ -223,8 +223,9 @@ class _Scorer:
         once per bead, the prior let one-sided fragments be glued to a pair
         whose ratio they break: Text+Berg dev strict F1 .894 -> .898), plus a
         per-sentence merge penalty (waived for the extra sentences of a side
-        joined only across weak boundaries, see :func:`weak_inside`), a penalty for members without a
-        counterpart (:meth:`unrelated`) and a bonus for shared numbers and names.
+        joined only across weak boundaries, see :func:`weak_inside`), a penalty
+        for members without a counterpart (:meth:`unrelated`) and a bonus for
+        shared numbers and names.
         A whole DP row at once, ``a`` = 1 .. ``max_a``: a handful of array
         operations per row rather than per bead shape.
         """
@@ -381,9 +382,10 @@ def align_embeddings(
     (numbers, names) they share (:func:`align.anchors.shared_anchors`).
     ``src_units``/``tgt_units`` optionally give the vectors of merged sentence
     runs (``[k-1, e]`` = sentences ``e-k..e-1``, at least ``params.max_side``
-    rows); by default they are the summed sentence vectors.  ``src_glue``/``tgt_glue``
-    optionally flag, per sentence, a weak boundary after it (:func:`weak_inside`).  Returns beads
-    covering every sentence of both sides exactly once, in order, scored by cosine.
+    rows); by default they are the summed sentence vectors.  ``src_glue``/
+    ``tgt_glue`` optionally flag, per sentence, a weak boundary after it
+    (:func:`weak_inside`).  Returns beads covering every sentence of both sides
+    exactly once, in order, scored by cosine.
     """
     n, m = len(src), len(tgt)
     shared = shared or {}
