@@ -9,6 +9,7 @@ that "Deramchi" finds "الدرامشي". Everything here is a pure function of 
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -279,7 +280,7 @@ def _names(text: str, *, german: bool) -> tuple[Atom, ...]:
             continue
         end = run[-1][1] + len(run[-1][0])
         words = [w for w, _ in run if w.lower() not in _PARTICLES]
-        keys = frozenset(skeleton(w) for w in words if len(skeleton(w)) >= 2)
+        keys = frozenset(key for w in words for key in skeletons(w) if len(key) >= 2)
         if keys:
             atoms.append(Atom("name", first_start, end, text[first_start:end], keys))
     return tuple(atoms)
@@ -312,28 +313,47 @@ _SKELETON_RULES = [("sch", "sh"), ("tch", "sh"), ("ch", "sh"), ("ph", "f"), ("ck
                    ("kh", "k"), ("th", "t"), ("dh", "d"), ("z", "s")]
 
 
+_NON_LATIN_LOWER = re.compile(r"[^a-z]")
+_VOWELS = re.compile(r"[aeiouyw]")
+_DOUBLED = re.compile(r"(.)\1+")
+_LATIN_ARTICLE = re.compile(r"^(?:[Ee]l|[Aa]l)[-‐]")
+_ARABIC_ARTICLE = re.compile(r"^[وف]?(?:[بلك]?ال|لل)")
+_ARABIC_PREFIX = re.compile(r"^[وفبلك](?=\w{3})")
+
+
 @lru_cache(maxsize=1 << 16)
-def skeleton(word: str) -> str:
-    """A romanized consonant skeleton: vowels and doubled letters gone, near-sounds merged.
+def skeletons(word: str) -> tuple[str, ...]:
+    """Romanized consonant skeletons of a word: vowels and doubled letters gone, near-sounds merged.
 
     Arabic spells most vowels not at all and French spells "sh" as "ch"; what is left
     after this is close across scripts ("Deramchi" and "الدرامشي" both give "drmsh").
-    Cached: every word of every bead's context is looked up, and news vocabulary repeats.
+    An Arabic word has one skeleton per reading of its first letter (see
+    ``_readings``). Cached: every word of every bead's context is looked up, and news
+    vocabulary repeats.
     """
-    word = _strip_arabic_article(word)
-    roman = re.sub(r"[^a-z]", "", anyascii(word).lower())
+    return tuple(dict.fromkeys(_skeleton(reading) for reading in _readings(word)))
+
+
+def _skeleton(word: str) -> str:
+    roman = _NON_LATIN_LOWER.sub("", anyascii(word).lower())
     for old, new in _SKELETON_RULES:
         roman = roman.replace(old, new)
-    consonants = re.sub(r"[aeiouyw]", "", roman)
-    return re.sub(r"(.)\1+", r"\1", consonants)
+    return _DOUBLED.sub(r"\1", _VOWELS.sub("", roman))
 
 
-def _strip_arabic_article(word: str) -> str:
-    """"بالجزائر" -> "جزائر", "الدرامشي" -> "درامشي", "El-Mazen" -> "Mazen"."""
-    word = re.sub(r"^(?:[Ee]l|[Aa]l)[-‐]", "", word)
-    if word and "ARABIC" in unicodedata.name(word[0], ""):
-        word = re.sub(r"^(?:[وف]?(?:[بلك]?ال|لل)|[وفبلك](?=\w{3}))", "", word)
-    return word
+def _readings(word: str) -> tuple[str, ...]:
+    """The word without its article: "بالجزائر" -> "جزائر", "الدرامشي" -> "درامشي", "El-Mazen" -> "Mazen".
+
+    A lone leading و ف ب ل ك is a prefix in "وليبيا" but the name's own letter in
+    "بومبيو" (Pompeo) or "كافانو" (Kavanaugh): both readings are kept.
+    """
+    word = _LATIN_ARTICLE.sub("", word)
+    if not (word and "ARABIC" in unicodedata.name(word[0], "")):
+        return (word,)
+    without_article = _ARABIC_ARTICLE.sub("", word)
+    if without_article != word:
+        return (without_article,)
+    return (_ARABIC_PREFIX.sub("", word), word)
 
 
 def _words(text: str) -> list[str]:
@@ -342,8 +362,14 @@ def _words(text: str) -> list[str]:
 
 @lru_cache(maxsize=1 << 14)
 def word_skeletons(text: str) -> frozenset[str]:
-    """Skeletons of every word of a text, to look names up in any script (cached: sentences are asked twice)."""
-    return frozenset(s for s in (skeleton(w) for w in _HYPHENATED_WORD.findall(text)) if s)
+    """Skeletons of every word of a text and of every two words run together, to look names up in any script.
+
+    Pairs because a transliteration may split a name in two ("Pyongyang" ->
+    "بيونغ يانج"). Cached: sentences are asked twice.
+    """
+    words = _HYPHENATED_WORD.findall(text)
+    joined = [a + b for a, b in itertools.pairwise(words)]
+    return frozenset(key for w in words + joined for key in skeletons(w) if key)
 
 
 def name_found(name: Atom, skeletons: AbstractSet[str], threshold: float = 80.0) -> bool:

@@ -222,18 +222,26 @@ def clause_facts(source: Document, target: Document, beads: list[Bead], encoder:
 
 
 def clause_scores(
-    source: Document, target: Document, beads: list[Bead], encoder: Encoder
+    source: Document,
+    target: Document,
+    beads: list[Bead],
+    encoder: Encoder,
+    floor: float | None = CLAUSE_THRESHOLD,
 ) -> list[tuple[Fact, float]]:
-    """Every clause of the suspect aligned beads with its raw one-sidedness score (> CLAUSE_THRESHOLD: flagged).
+    """Clauses of the suspect aligned beads with their raw score (> CLAUSE_THRESHOLD: flagged).
 
-    Suspect: see SUSPECT_EXCESS. In a bead of
-    several sentences each whole sentence is tested too: the aligner may glue a
-    one-sided sentence to its neighbour rather than leave it alone.
+    Suspect: see SUSPECT_EXCESS. In a bead of several sentences each whole sentence
+    is tested too: the aligner may glue a one-sided sentence to its neighbour rather
+    than leave it alone. The other side's whole bead is one of the texts that may
+    cover a clause, so its cosine bounds the coverage from below: a clause whose
+    score cannot pass ``floor`` even then is dropped before the other side's clauses
+    are embedded (None keeps every clause). On long documents that halves what the
+    clause level encodes.
     """
     docs = {"source": source, "target": target}
     excess_of = _length_excess(source, target, beads)
     suspect = _suspects(beads, excess_of)
-    jobs = []  # (this side's bead text, the other side's, pieces, windows of the other side, length excess)
+    jobs = []  # (this side's bead text, the other side's, pieces, length excess, the bead, the other side)
     for k, bead in enumerate(beads):
         if not (bead.source and bead.target):
             continue
@@ -244,24 +252,24 @@ def clause_scores(
                 continue
             indices = bead.source if side == "source" else bead.target
             pieces = _pieces(docs[side], indices, side, spans[side], excess_of[side][k])
-            if len(pieces) < 2:
-                continue
-            jobs.append((texts[side], texts[other], pieces, _windows(docs[other], bead, other), excess_of[side][k]))
-    if not jobs:
-        return []
-    wanted = {t for mine, other, pieces, windows, _ in jobs for t in (mine, other, *windows, *(p.text for p in pieces))}
-    emb = _embed(encoder, wanted)
-    scored = []
-    for mine, other, pieces, windows, excess in jobs:
-        window_emb = np.stack([emb[w] for w in windows])
+            if len(pieces) >= 2:
+                jobs.append((texts[side], texts[other], pieces, excess_of[side][k], bead, other))
+    emb = _embed(encoder, {t for mine, other, pieces, *_ in jobs for t in (mine, other, *(p.text for p in pieces))})
+    candidates = []  # (piece, its score before coverage, the other side's windows)
+    for mine, other, pieces, excess, bead, other_side in jobs:
         for piece in pieces:
             without = _without(emb[mine], emb[piece.text], piece.share)
             delta = float(without @ emb[other]) - float(emb[mine] @ emb[other])
-            coverage = float((window_emb @ emb[piece.text]).max())
-            raw = DELTA_WEIGHT * delta - coverage + EXCESS_WEIGHT * min(excess, piece.share)
-            logger.debug("clause %r delta=%.3f cov=%.2f excess=%.2f raw=%.3f",
-                         piece.text[:40], delta, coverage, excess, raw)
-            scored.append((Fact(piece.side, piece.start, piece.end, piece.text, piece.kind, 0.0), raw))
+            uncovered = DELTA_WEIGHT * delta + EXCESS_WEIGHT * min(excess, piece.share)
+            if floor is None or uncovered - float(emb[other] @ emb[piece.text]) > floor:
+                candidates.append((piece, uncovered, _windows(docs[other_side], bead, other_side)))
+    emb |= _embed(encoder, {w for *_, windows in candidates for w in windows} - emb.keys())
+    scored = []
+    for piece, uncovered, windows in candidates:
+        coverage = float((np.stack([emb[w] for w in windows]) @ emb[piece.text]).max())
+        raw = uncovered - coverage
+        logger.debug("clause %r uncovered=%.3f cov=%.2f raw=%.3f", piece.text[:40], uncovered, coverage, raw)
+        scored.append((Fact(piece.side, piece.start, piece.end, piece.text, piece.kind, 0.0), raw))
     return scored
 
 

@@ -6,6 +6,7 @@ import hashlib
 import importlib.resources
 import json
 import socket
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -26,6 +27,7 @@ from embeddings import (
     ratio_margin,
 )
 from embeddings.backends import NativeUseTokenizer
+from embeddings.cache import LEGACY_CACHE_FILE
 from embeddings.encoder import Encoder, encode_in_chunks
 
 FIXTURE = Path(__file__).parent / "fixtures" / "embeddings" / "seed_sentences.json"
@@ -196,6 +198,17 @@ def test_cache_keys_include_the_model_name(tmp_path: Path) -> None:
     CachedEncoder(first, tmp_path).encode(["same text"])
     CachedEncoder(second, tmp_path).encode(["same text"])
     assert second.batches == [["same text"]]
+
+
+def test_cache_replaces_the_file_of_earlier_versions(tmp_path: Path) -> None:
+    """The old WITHOUT ROWID file is removed when the new cache is made, not left to take disk space."""
+    legacy = tmp_path / LEGACY_CACHE_FILE
+    legacy.write_bytes(b"old cache")
+    cached = CachedEncoder(CountingEncoder(), tmp_path)
+    cached.encode(["a"])
+    assert not legacy.exists() and cached.path.exists()
+    page_size = sqlite3.connect(cached.path).execute("PRAGMA page_size").fetchone()[0]
+    assert page_size == 8192
 
 
 _CHILD = textwrap.dedent(
