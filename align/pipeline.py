@@ -17,7 +17,7 @@ from align.anchors import shared_anchors
 from align.errors import UnsupportedLanguageError
 from align.facts import find_facts
 from align.ingest import ingest_text, load_document
-from align.segment import segment, split_lines, weak_boundaries
+from align.segment import broken_boundaries, segment, split_lines, weak_boundaries
 from align.sentalign import align_embeddings
 from align.types import Bead, Block, Document, PairResult
 from embeddings import Encoder, load_encoder
@@ -86,6 +86,8 @@ def align_embedded(source: Document, target: Document, source_emb: np.ndarray, t
         shared=shared_anchors(src_texts, tgt_texts),
         src_glue=np.array(weak_boundaries(src_texts), dtype=bool),
         tgt_glue=np.array(weak_boundaries(tgt_texts), dtype=bool),
+        src_broken=np.array(broken_boundaries(src_texts), dtype=bool),
+        tgt_broken=np.array(broken_boundaries(tgt_texts), dtype=bool),
     )
 
 
