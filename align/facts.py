@@ -23,7 +23,6 @@ already says it.
 
 from __future__ import annotations
 
-import itertools
 import logging
 import operator
 import re
@@ -447,32 +446,25 @@ def _context_profile(profiles: list[atoms.Profile], indices: tuple[int, ...]) ->
 
 
 def _name_similarities(names: list[_Candidate], encoder: Encoder) -> dict[tuple[str, str], float]:
-    """Best cosine between each name and any word of its context (or word pair, for a name of several words).
+    """Best cosine between a capitalised word of each name and any word of its context.
 
-    A one-word name translates to one word ("Allemagne", "Germany", "ألمانيا");
-    embedding every word pair of every context too doubled the cost of the check.
+    Word by word, as spelled names are matched (:func:`atoms.name_found`): "Corée
+    du Nord" is there when "كوريا" is. Embedding the context's word pairs as well
+    doubled the cost of the check, for names that one of their words finds.
     """
     if not names:
         return {}
-    grams = {(c.context, _words_in(c.atom.text) > 1) for c in names}
-    grams_of = {key: _word_grams(*key) for key in grams}
-    emb = _embed(encoder, {c.atom.text for c in names} | {g for gs in grams_of.values() for g in gs})
+    words_of = {c.atom.text: sorted({w for w in atoms.WORD.findall(c.atom.text) if w[0].isupper()}) for c in names}
+    words_of |= {c.context: sorted(set(atoms.WORD.findall(c.context))) for c in names}
+    emb = _embed(encoder, {w for words in words_of.values() for w in words})
     sims = {}
     for c in names:
-        context = grams_of[(c.context, _words_in(c.atom.text) > 1)]
-        best = float((np.stack([emb[g] for g in context]) @ emb[c.atom.text]).max()) if context else 0.0
+        mine, theirs = words_of[c.atom.text], words_of[c.context]
+        best = 0.0
+        if mine and theirs:
+            best = float((np.stack([emb[w] for w in theirs]) @ np.stack([emb[w] for w in mine]).T).max())
         sims[(c.atom.text, c.context)] = best
     return sims
-
-
-def _words_in(text: str) -> int:
-    return len(atoms.WORD.findall(text))
-
-
-def _word_grams(text: str, with_pairs: bool) -> list[str]:
-    words = atoms.WORD.findall(text)
-    pairs = {f"{a} {b}" for a, b in itertools.pairwise(words)} if with_pairs else set()
-    return sorted(set(words) | pairs)
 
 
 # --- merging ------------------------------------------------------------------------
