@@ -367,9 +367,9 @@ def word_skeletons(text: str) -> frozenset[str]:
     Pairs because a transliteration may split a name in two ("Pyongyang" ->
     "بيونغ يانج"). Cached: sentences are asked twice.
     """
-    words = _HYPHENATED_WORD.findall(text)
-    joined = [a + b for a, b in itertools.pairwise(words)]
-    return frozenset(key for w in words + joined for key in skeletons(w) if key)
+    keys = [skeletons(w) for w in _HYPHENATED_WORD.findall(text)]
+    joined = [_DOUBLED.sub(r"\1", a[-1] + b[-1]) for a, b in itertools.pairwise(keys)]
+    return frozenset(key for key in itertools.chain(*keys, joined) if key)
 
 
 def name_found(name: Atom, skeletons: AbstractSet[str], threshold: float = 80.0) -> bool:
