@@ -152,6 +152,8 @@ _DATE_PHRASE = re.compile(
     re.IGNORECASE,
 )
 _ARABIC_CLITICS = "وفبلك"
+# German joins a weekday and a part of the day in one word: "Freitagabend", "Sonntagmorgens".
+_DAY_PART = re.compile(r"(?:früh|morgen|vormittag|mittag|nachmittag|abend|nacht)s?\b")
 # The case-insensitive alternation above is slow and most sentences name no date: a
 # case-sensitive search of the lowercased text rules them out far faster. Lowercasing
 # maps each character as the case-insensitive search compares it, except "İ" (to "i"
@@ -180,7 +182,8 @@ def _dates(text: str) -> tuple[Atom, ...]:
         clitic_ok = not prefix or not prefix[-1].isalpha() or (
             prefix[-1] in _ARABIC_CLITICS and (len(prefix) < 2 or not prefix[-2].isalpha()))
         key = _DATE_WORDS.get(match.group().lower())  # None for "MAİ": lowercasing adds a dot
-        if key is None or not clitic_ok or (end < len(text) and text[end].isalpha()):
+        joined_day_part = key is not None and key.startswith("weekday") and _DAY_PART.match(text, end)
+        if key is None or not clitic_ok or (end < len(text) and text[end].isalpha() and not joined_day_part):
             continue
         atoms.append(_widen_date(text, start, end, key))
     for match in _CJK_MONTH.finditer(text):

@@ -46,6 +46,12 @@ def test_months_match_across_languages():
     assert find_dates("在2019年7月")[0].keys == find_dates("en juillet")[0].keys
 
 
+def test_german_weekday_joined_to_a_part_of_the_day():
+    """NTREX: "el viernes por la noche" is "am Freitagabend"; "Freitags" (on Fridays) is no date."""
+    assert is_covered(find_dates("el viernes por la noche")[0], profile("am Freitagabend 2-1 in Belfast"))
+    assert find_dates("die Montagsdemo") == []
+
+
 def test_date_with_another_year_is_not_covered():
     date = find_dates("وقعا على اتفاق أمني في أغسطس 2001، وتم")[0]
     assert date.text == "أغسطس 2001"
