@@ -46,11 +46,12 @@ _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[,.'\u066b\u066c\u00a0\u202f\u2009 ]\d+)
 _PERCENT = re.compile(r"\s?(?:%|٪|‰|per ?cent|pour ?cent|prozent|por ?ciento)", re.IGNORECASE)
 
 # Small numbers are often spelled out on one side and written in digits on the
-# other; these words only ever *cover* a digit, they are never reported.
+# other; these words only ever *cover* a digit, they are never reported. Ordinals
+# too: Arabic writes "1er octobre" as "الأول من أكتوبر" (the first of October).
 _NUMBER_WORDS = {
-    1: "one un une eins ein eine uno una واحد واحدة",
-    2: "two deux zwei dos اثنان اثنين اثنتين",
-    3: "three trois drei tres ثلاث ثلاثة",
+    1: "one un une eins ein eine uno una واحد واحدة first premier première erste erster primero primera الأول الاول الأولى",
+    2: "two deux zwei dos اثنان اثنين اثنتين second deuxième zweite zweiter segundo segunda الثاني الثانية",
+    3: "three trois drei tres ثلاث ثلاثة third troisième dritte dritter tercero tercera الثالث الثالثة",
     4: "four quatre vier cuatro أربع أربعة اربعة",
     5: "five cinq fünf cinco خمس خمسة",
     6: "six sechs seis ست ستة",

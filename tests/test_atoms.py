@@ -38,6 +38,7 @@ def test_separators_decimals_and_percent():
 def test_spelled_numbers_cover_digits_but_are_not_atoms():
     assert is_covered(find_numbers("5 victims")[0], profile("Cinq des victimes"))
     assert find_numbers("cinq victimes") == []
+    assert is_covered(find_dates("rendue le 1er octobre")[0], profile("في الأول من أكتوبر"))
 
 
 def test_months_match_across_languages():
