@@ -42,7 +42,7 @@ _GROUP_SEPARATORS = ",.'\u066c\u00a0\u202f\u2009 "
 _DECIMAL_SEPARATORS = ",.\u066b"
 # A run of digits with optional separators between digit groups; \d matches every
 # Unicode decimal digit, so Arabic-Indic and Persian digits are read as well.
-_NUMBER = re.compile(r"(?<![\w.,])\d+(?:[,.'\u066b\u066c\u00a0\u202f\u2009 ]\d+)*(?=(?:st|nd|rd|th|er|re|e|ème)?(?!\w))")
+_NUMBER = re.compile(r"(?<![\w.,])\d+(?:[,.'\u066b\u066c\u00a0\u202f\u2009 ]\d+)*(?=(?:st|nd|rd|th|er|re|e|ème|è)?(?!\w))")
 _PERCENT = re.compile(r"\s?(?:%|٪|‰|per ?cent|pour ?cent|prozent|por ?ciento)", re.IGNORECASE)
 
 # Small numbers are often spelled out on one side and written in digits on the
@@ -62,11 +62,14 @@ _NUMBER_WORDS = {
     11: "eleven onze elf once",
     12: "twelve douze zwölf doce",
     100: "hundred cent hundert cien ciento مئة مائة",
-    1000: "thousand mille tausend mil ألف الف",
-    1000000: "million millions millionen millón millones مليون",
-    1000000000: "billion billions milliard milliards milliarde milliarden mil millones مليار",
+    1000: "thousand mille tausend mil ألف الف آلاف الاف",
+    1000000: "million millions millionen millón millones مليون ملايين",
+    1000000000: "billion billions milliard milliards milliarde milliarden مليار مليارات",
 }
 _WORD_VALUE = {w: v for v, words in _NUMBER_WORDS.items() for w in words.split()}
+# A number followed by one of these is also read multiplied: "40 ألف" states 40 000.
+_SCALES = {w: v for w, v in _WORD_VALUE.items() if v >= 1000}
+_WORD_AFTER = re.compile(r"[\s\u00a0\u202f]+([^\W\d_]+)")
 
 
 def _digits(text: str) -> str:
@@ -104,9 +107,14 @@ def find_numbers(text: str) -> list[Atom]:
     for match in _NUMBER.finditer(text):
         token = match.group().rstrip(" \u00a0\u202f\u2009")
         end = match.start() + len(token)
+        keys = number_values(token)
+        scale = _WORD_AFTER.match(text, end)
+        if scale and scale.group(1).lower() in _SCALES:
+            keys |= {_fmt(float(key[2:]) * _SCALES[scale.group(1).lower()]) for key in keys}
+            end = scale.end()
         percent = _PERCENT.match(text, end)
         span_end = percent.end() if percent else end
-        atoms.append(Atom("number", match.start(), span_end, text[match.start():span_end], number_values(token)))
+        atoms.append(Atom("number", match.start(), span_end, text[match.start():span_end], keys))
     return atoms
 
 

@@ -41,6 +41,14 @@ def test_spelled_numbers_cover_digits_but_are_not_atoms():
     assert is_covered(find_dates("rendue le 1er octobre")[0], profile("في الأول من أكتوبر"))
 
 
+def test_number_with_a_scale_word_is_read_multiplied():
+    """NTREX: "Près de 40 000 nouveaux cas" is "حوالي 40 ألف حالة جديدة"."""
+    assert is_covered(find_numbers("Près de 40 000 nouveaux cas")[0], profile("حوالي 40 ألف حالة جديدة"))
+    arabic = find_numbers("حوالي 40 ألف حالة")[0]
+    assert arabic.text == "40 ألف" and is_covered(arabic, profile("40 000 cas"))
+    assert not is_covered(find_numbers("20 millones de personas")[0], profile("20 000 personnes"))
+
+
 def test_months_match_across_languages():
     keys = [find_dates(t)[0].keys for t in ("en août", "في أغسطس", "in August", "في آب", "Août")]
     assert all(k == keys[0] for k in keys)
