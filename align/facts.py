@@ -82,7 +82,7 @@ def find_facts(
 ) -> list[Fact]:
     """All one-sided facts of a pair, merged, de-duplicated and in reading order per side."""
     sentence = sentence_facts(source, target, beads, source_emb, target_emb)
-    clause = clause_facts(source, target, beads, encoder)
+    clause = clause_facts(source, target, beads, encoder, source_emb, target_emb)
     profiles = {"source": [atoms.profile(s.text) for s in source.sentences],
                 "target": [atoms.profile(s.text) for s in target.sentences]}
     atom = atom_facts(source, target, beads, encoder, profiles)
@@ -210,10 +210,17 @@ def _bead_span(doc: Document, indices: tuple[int, ...]) -> tuple[int, int]:
     return doc.sentences[indices[0]].start, doc.sentences[indices[-1]].end
 
 
-def clause_facts(source: Document, target: Document, beads: list[Bead], encoder: Encoder) -> list[Fact]:
+def clause_facts(
+    source: Document,
+    target: Document,
+    beads: list[Bead],
+    encoder: Encoder,
+    source_emb: np.ndarray,
+    target_emb: np.ndarray,
+) -> list[Fact]:
     """Clauses of aligned beads that the other side does not carry (see module docstring)."""
     facts = []
-    for piece, raw in clause_scores(source, target, beads, encoder):
+    for piece, raw in clause_scores(source, target, beads, encoder, source_emb, target_emb):
         if raw > CLAUSE_THRESHOLD:
             score = 1 / (1 + np.exp(-(raw - CLAUSE_THRESHOLD) / CLAUSE_SCORE_SCALE))
             facts.append(Fact(piece.side, piece.start, piece.end, piece.text, piece.kind, round(float(score), 3)))
@@ -225,6 +232,8 @@ def clause_scores(
     target: Document,
     beads: list[Bead],
     encoder: Encoder,
+    source_emb: np.ndarray,
+    target_emb: np.ndarray,
     floor: float | None = CLAUSE_THRESHOLD,
 ) -> list[tuple[Fact, float]]:
     """Clauses of the suspect aligned beads with their raw score (> CLAUSE_THRESHOLD: flagged).
@@ -235,37 +244,39 @@ def clause_scores(
     cover a clause, so its cosine bounds the coverage from below: a clause whose
     score cannot pass ``floor`` even then is dropped before the other side's clauses
     are embedded (None keeps every clause). On long documents that halves what the
-    clause level encodes.
+    clause level encodes. A bead side's own embedding comes from its sentences'
+    (``source_emb``, ``target_emb``, see ``_bead_vector``).
     """
     docs = {"source": source, "target": target}
+    sentence_emb = {"source": source_emb, "target": target_emb}
     excess_of = _length_excess(source, target, beads)
     suspect = _suspects(beads, excess_of)
-    jobs = []  # (this side's bead text, the other side's, pieces, length excess, the bead, the other side)
+    jobs = []  # (this side's bead vector, the other side's, pieces, length excess, the other side's sentences)
     for k, bead in enumerate(beads):
         if not (bead.source and bead.target):
             continue
-        spans = {"source": _bead_span(source, bead.source), "target": _bead_span(target, bead.target)}
-        texts = {side: docs[side].text[slice(*spans[side])] for side in SIDES}
+        members = {"source": bead.source, "target": bead.target}
         for side, other in (("source", "target"), ("target", "source")):
             if not suspect[side][k]:
                 continue
-            indices = bead.source if side == "source" else bead.target
-            pieces = _pieces(docs[side], indices, side, spans[side], excess_of[side][k])
+            span = _bead_span(docs[side], members[side])
+            pieces = _pieces(docs[side], members[side], side, span, excess_of[side][k])
             if len(pieces) >= 2:
-                jobs.append((texts[side], texts[other], pieces, excess_of[side][k], bead, other))
-    emb = _embed(encoder, {t for mine, other, pieces, *_ in jobs for t in (mine, other, *(p.text for p in pieces))})
-    candidates = []  # (piece, its score before coverage, the other side's windows)
-    for mine, other, pieces, excess, bead, other_side in jobs:
+                mine, theirs = (_bead_vector(docs[s], sentence_emb[s], members[s]) for s in (side, other))
+                jobs.append((mine, theirs, pieces, excess_of[side][k], docs[other], members[other]))
+    emb = _embed(encoder, {p.text for _, _, pieces, *_ in jobs for p in pieces})
+    candidates = []  # (piece, its score before coverage, the other side's bead vector and clauses)
+    for mine, other, pieces, excess, other_doc, other_members in jobs:
         for piece in pieces:
-            without = _without(emb[mine], emb[piece.text], piece.share)
-            delta = float(without @ emb[other]) - float(emb[mine] @ emb[other])
+            without = _without(mine, emb[piece.text], piece.share)
+            delta = float(without @ other) - float(mine @ other)
             uncovered = DELTA_WEIGHT * delta + EXCESS_WEIGHT * min(excess, piece.share)
-            if floor is None or uncovered - float(emb[other] @ emb[piece.text]) > floor:
-                candidates.append((piece, uncovered, _windows(docs[other_side], bead, other_side)))
-    emb |= _embed(encoder, {w for *_, windows in candidates for w in windows} - emb.keys())
+            if floor is None or uncovered - float(other @ emb[piece.text]) > floor:
+                candidates.append((piece, uncovered, other, _clauses_of(other_doc, other_members)))
+    emb |= _embed(encoder, {c for *_, clauses in candidates for c in clauses} - emb.keys())
     scored = []
-    for piece, uncovered, windows in candidates:
-        coverage = float((np.stack([emb[w] for w in windows]) @ emb[piece.text]).max())
+    for piece, uncovered, other, clauses in candidates:
+        coverage = float((np.stack([other, *(emb[c] for c in clauses)]) @ emb[piece.text]).max())
         raw = uncovered - coverage
         logger.debug("clause %r uncovered=%.3f cov=%.2f raw=%.3f", piece.text[:40], uncovered, coverage, raw)
         scored.append((Fact(piece.side, piece.start, piece.end, piece.text, piece.kind, 0.0), raw))
@@ -357,12 +368,20 @@ def _edges(text: str, share: float) -> list[tuple[int, int]]:
     return [(words[0][0], words[count - 1][1]), (words[-count][0], words[-1][1])]
 
 
-def _windows(doc: Document, bead: Bead, side: str) -> list[str]:
-    """The other side's clauses and its whole bead text: what could cover a clause."""
-    indices = bead.source if side == "source" else bead.target
-    start, end = _bead_span(doc, indices)
-    clauses = [doc.sentences[i].text[a:b] for i in indices for a, b in split_clauses(doc.sentences[i].text)]
-    return clauses + [doc.text[start:end]]
+def _clauses_of(doc: Document, indices: tuple[int, ...]) -> list[str]:
+    """The clauses of a bead side: with the whole side, what could cover a clause of the other."""
+    return [doc.sentences[i].text[a:b] for i in indices for a, b in split_clauses(doc.sentences[i].text)]
+
+
+def _bead_vector(doc: Document, emb: np.ndarray, indices: tuple[int, ...]) -> np.ndarray:
+    """A bead side's embedding: its sentences', summed by length, rather than the joined text encoded again.
+
+    Pooled encoders roughly add up the parts of a text by length (see ``_without``),
+    and the sentences are embedded already; encoding the bead anew cost more than
+    a third of the clause level.
+    """
+    lengths = np.array([doc.sentences[i].end - doc.sentences[i].start for i in indices], dtype=np.float32)
+    return _unit(lengths @ emb[list(indices)])
 
 
 def _embed(encoder: Encoder, texts: set[str]) -> dict[str, np.ndarray]:

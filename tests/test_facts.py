@@ -52,7 +52,7 @@ def test_truncated_french_sentence_points_at_the_arabic_final_clause(encoder):
     arabic = line_document(FIXTURES / "truncated.ar.txt", "ar")
     french_emb, arabic_emb = embed(encoder, french), embed(encoder, arabic)
     beads = [Bead((i,), (i,), float(french_emb[i] @ arabic_emb[i])) for i in range(4)]
-    scored = [(f, raw) for f, raw in clause_scores(french, arabic, beads, encoder, floor=None)
+    scored = [(f, raw) for f, raw in clause_scores(french, arabic, beads, encoder, french_emb, arabic_emb, floor=None)
               if f.side == "target" and f.start >= arabic.sentences[3].start]
     best = max(scored, key=lambda item: item[1])[0]
     assert best.end == arabic.sentences[3].end and "مشيرا" in best.text
