@@ -37,6 +37,7 @@ import numpy as np
 from align import atoms
 from align.anchors import sentence_keys
 from align.clauses import MIN_WORDS, split_clauses
+from align.sentalign import AlignParams
 from align.types import Bead, Document, Fact
 
 logger = logging.getLogger(__name__)
@@ -64,6 +65,13 @@ REFERENCE_UNRELATED_SIM = 0.22
 # embeds this close to it (exonyms: "Alger" ~ "الجزائر", "Allemagne" ~ "Germany").
 NAME_SIM = 0.6
 ATOM_SCORES = {"number": 0.9, "date": 0.85}
+# A member of a many-sentence bead this far from every sentence of the other side there
+# (1 - cosine, relative to how far it is from the other document on average) has no
+# counterpart in it: the aligner's AlignParams.unrelated_from.
+UNRELATED_DISTANCE = AlignParams.unrelated_from
+# Members shorter than this (an attribution, a dangling quote mark) embed close to
+# nothing on their own yet belong to their bead, so distance says nothing about them.
+UNRELATED_MIN_CHARS = 30
 # A lonely sentence is partly told on the other side (see _partly_told) when a part
 # embeds at least PART_SIM (midway between an unrelated and a translated pair) and
 # PART_GAIN closer than the whole does. The gain is what keeps true orphans: any of
@@ -160,18 +168,24 @@ def _lonely(
     brings the side closer to the other side, that shares no number, date or name
     with the other side nearby (a translation that embeds poorly still states the
     same "26" or "Palin"), while its side is longer than usual by at least half the
-    member's share. Beads with as many sentences on both sides are left to the clause
-    level: on NTREX planted omissions every member flagged there was a poorly
-    embedded translation.
+    member's share. In any bead of more than two sentences (two lonely sentences
+    facing each other keep the sides' lengths even) such a member also counts when it
+    is as far from every sentence of the other side there as the aligner calls
+    unrelated, and its side is not shorter than usual. 1-1 beads are left alone: on
+    NTREX planted omissions the orphan pairs the aligner makes there embed no farther
+    apart than poorly embedded translations do.
     """
     lonely = set()
     other = "target" if side == "source" else "source"
+    # How far each sentence is from the other document as a whole: distances are measured
+    # relative to it, as the aligner does (a hub sentence is close to everything).
+    hub = np.maximum(1 - emb @ other_emb.mean(axis=0), 1e-3)
     for k, bead in enumerate(beads):
         mine, theirs = (bead.source, bead.target) if side == "source" else (bead.target, bead.source)
         if not (mine and theirs):
             lonely.update(mine)
             continue
-        if len(mine) <= len(theirs):
+        if len(mine) + len(theirs) <= 2:
             continue
         nearby = [j for b in beads[max(k - 1, 0):k + 2] for j in (b.target if side == "source" else b.source)]
         nearby_keys = frozenset().union(*(keys[other][j] for j in nearby))
@@ -181,8 +195,13 @@ def _lonely(
         for i in mine:
             sentence = doc.sentences[i]
             closer_without = float(_unit(whole - emb[i]) @ counterpart) > float(_unit(whole) @ counterpart)
+            if not closer_without or keys[side][i] & nearby_keys:
+                continue
             share = (sentence.end - sentence.start) / max(end - start, 1)
-            if closer_without and not keys[side][i] & nearby_keys and excess[k] >= 0.5 * share:
+            unrelated = float((1 - (other_emb[list(theirs)] @ emb[i]).max()) / hub[i]) > UNRELATED_DISTANCE
+            long_enough = sentence.end - sentence.start >= UNRELATED_MIN_CHARS
+            if (len(mine) > len(theirs) and excess[k] >= 0.5 * share) or (
+                    unrelated and long_enough and excess[k] > -SUSPECT_EXCESS):
                 lonely.add(i)
     return lonely
 
