@@ -104,3 +104,28 @@ def test_seed_pair_reference_case():
     flagged_french = sum(f.end - f.start for f in result.facts if f.side == "source")
     assert not [f for f in result.facts if f.side == "source" and f.kind == "sentence"]
     assert flagged_french < 0.1 * content
+
+
+def test_partly_translated_sentence_is_no_one_sided_sentence(encoder):
+    """NTREX bbc.381692 (fr/en, CC BY-SA 4.0), the French middle line cut at its last comma as
+    scripts/bench_omissions.py does. Left unpaired (as the aligner leaves them), neither middle
+    line is a one-sided sentence: the English one loses only what the cut French one lacks."""
+    french_lines = (FIXTURES / "partly.fr.txt").read_text(encoding="utf-8").splitlines()
+    french_lines[1] = french_lines[1][:french_lines[1].rindex(",")] + "."
+    french = _document("\n".join(french_lines) + "\n", "fr", french_lines)
+    english_text = (FIXTURES / "partly.en.txt").read_text(encoding="utf-8")
+    english = _document(english_text, "en", english_text.splitlines())
+    beads = [Bead((0,), (0,), 1.0), Bead((1,), (), 0.0), Bead((), (1,), 0.0), Bead((2,), (2,), 1.0)]
+    facts = find_facts(french, english, beads, encoder, embed(encoder, french), embed(encoder, english))
+    assert not [f for f in facts if f.kind == "sentence"]
+    lost = english_text.index("said it was")
+    assert any(f.side == "target" and f.kind == "clause" and f.start <= lost < f.end for f in facts)
+
+
+def _document(text: str, lang: str, sentences: list[str]) -> Document:
+    spans, pos = [], 0
+    for sentence in sentences:
+        pos = text.index(sentence, pos)
+        spans.append(Sentence(sentence, pos, pos + len(sentence)))
+        pos += len(sentence)
+    return Document(text, lang, sentences=spans)
