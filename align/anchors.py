@@ -41,7 +41,7 @@ def sentence_keys(text: str) -> frozenset[str]:
     skeleton is a candidate: it only counts if the other side has it as a name.
     """
     if _mostly_caseless(text):
-        names = {key for key in word_skeletons(text) if len(key) >= MIN_NAME_SKELETON}
+        names = {key for key in word_skeletons(text, every_reading=False) if len(key) >= MIN_NAME_SKELETON}
     else:
         names = {key for atom in find_names(text) for key in atom.keys if len(key) >= MIN_NAME_SKELETON}
     dates = {key for atom in find_dates(text) for key in atom.keys}
