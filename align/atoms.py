@@ -13,12 +13,11 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Sequence
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 
 from anyascii import anyascii
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 
 @dataclass(frozen=True)
@@ -389,7 +388,7 @@ def word_skeletons(text: str, *, every_reading: bool = True) -> frozenset[str]:
     return frozenset(key for key in itertools.chain(*keys, joined) if key)
 
 
-def name_found(name: Atom, skeletons: AbstractSet[str], threshold: float = 80.0) -> bool:
+def name_found(name: Atom, skeletons: frozenset[str], threshold: float = 80.0) -> bool:
     """Whether any word of a name is spelled, in any script, among the other side's words.
 
     Short skeletons ("Li" -> "l") must match exactly; longer ones fuzzily, since
@@ -398,9 +397,15 @@ def name_found(name: Atom, skeletons: AbstractSet[str], threshold: float = 80.0)
     for key in name.keys:
         if key in skeletons:
             return True
-        if len(key) >= 3 and any(len(s) >= 3 and fuzz.ratio(key, s) >= threshold for s in skeletons):
+        if len(key) >= 3 and process.extractOne(key, _long(skeletons), scorer=fuzz.ratio, score_cutoff=threshold):
             return True
     return False
+
+
+@lru_cache(maxsize=1 << 12)
+def _long(skeletons: frozenset[str]) -> tuple[str, ...]:
+    """The skeletons long enough to match fuzzily (cached: a profile is searched for every name near it)."""
+    return tuple(s for s in skeletons if len(s) >= 3)
 
 
 def find_atoms(text: str, lang: str | None = None) -> list[Atom]:
