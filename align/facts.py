@@ -108,10 +108,11 @@ def find_facts(
 ) -> list[Fact]:
     """All one-sided facts of a pair, merged, de-duplicated and in reading order per side."""
     sentence = sentence_facts(source, target, beads, encoder, source_emb, target_emb)
-    clause = clause_facts(source, target, beads, encoder, source_emb, target_emb)
+    shared = _without_one_sided(beads, source, target, sentence)
+    clause = clause_facts(source, target, shared, encoder, source_emb, target_emb)
     profiles = {"source": [atoms.profile(s.text) for s in source.sentences],
                 "target": [atoms.profile(s.text) for s in target.sentences]}
-    atom = atom_facts(source, target, beads, encoder, profiles)
+    atom = atom_facts(source, target, shared, encoder, profiles)
     return merge_facts(sentence + clause, atom, source, target, _other_side_wholes(profiles))
 
 
@@ -268,6 +269,31 @@ def _clause_runs(text: str) -> list[tuple[int, int]]:
     clauses = split_clauses(text)
     return [(clauses[a][0], clauses[b][1]) for a in range(len(clauses)) for b in range(a, len(clauses))
             if (a, b) != (0, len(clauses) - 1)]
+
+
+def _without_one_sided(beads: list[Bead], source: Document, target: Document, facts: list[Fact]) -> list[Bead]:
+    """The beads with their sentences found one-sided taken out (as beads of their own).
+
+    A one-sided sentence the aligner glued into a bead makes its side look long and
+    hides a clause the other side lost (planted NTREX omissions: a 1-2 bead holding
+    a truncated line, its translation and an orphan). Clauses and atoms are then
+    looked for in what the two sides share.
+    """
+    docs = {"source": source, "target": target}
+    one_sided = {side: {i for f in facts if f.side == side and f.kind == "sentence"
+                        for i, s in enumerate(docs[side].sentences) if f.start <= s.start and s.end <= f.end}
+                 for side in SIDES}
+    trimmed = []
+    for bead in beads:
+        src = tuple(i for i in bead.source if i not in one_sided["source"])
+        tgt = tuple(j for j in bead.target if j not in one_sided["target"])
+        if (src, tgt) == (bead.source, bead.target):
+            trimmed.append(bead)
+            continue
+        trimmed.extend([Bead(src, tgt, bead.score)] if src and tgt else [])
+        trimmed.extend(Bead((i,), (), 0.0) for i in bead.source if i not in src)
+        trimmed.extend(Bead((), (j,), 0.0) for j in bead.target if j not in tgt)
+    return trimmed
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:

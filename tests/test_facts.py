@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from align.clauses import MIN_WORDS, split_clauses
-from align.facts import clause_scores, find_facts
-from align.types import Bead, Document, Sentence
+from align.facts import _without_one_sided, clause_scores, find_facts
+from align.types import Bead, Document, Fact, Sentence
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "facts"
@@ -81,6 +81,21 @@ def test_one_sided_sentence_is_reported_with_its_new_dates(encoder):
     assert {"أغسطس 2001", "فبراير 2012"} <= dates
     docs = {"source": french, "target": arabic}
     assert all(docs[f.side].text[f.start:f.end] == f.text for f in facts)
+
+
+def test_sentence_found_one_sided_is_taken_out_of_its_bead():
+    """Glued by the aligner to the last pair, the Arabic-only sentence becomes a bead of its own for the
+    clause and atom levels: it no longer makes the Arabic side look long, nor hides what the French lacks."""
+    french = line_document(FIXTURES / "truncated.fr.txt", "fr")
+    arabic = line_document(FIXTURES / "truncated.ar.txt", "ar")
+    start = len(arabic.text)
+    arabic = Document(arabic.text + ARABIC_EXTRA + "\n", "ar",
+                      sentences=arabic.sentences + [Sentence(ARABIC_EXTRA, start, start + len(ARABIC_EXTRA))])
+    beads = [Bead((i,), (i,), 1.0) for i in range(3)] + [Bead((3,), (3, 4), 0.7)]
+    found = [Fact("target", start, start + len(ARABIC_EXTRA), ARABIC_EXTRA, "sentence", 0.9),
+             Fact("source", 0, 40, french.text[:40], "clause", 0.8)]
+    assert _without_one_sided(beads, french, arabic, found) == beads[:3] + [Bead((3,), (3,), 0.7), Bead((), (4,), 0.0)]
+    assert _without_one_sided(beads, french, arabic, found[1:]) == beads
 
 
 ARABIC_EXTRA = ("وأشار إلى أن البلدين وقعا على اتفاق أمني في أغسطس 2001، وتم الاتفاق على تحديثه خلال انعقاد "
