@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from functools import lru_cache
 
-from align.atoms import find_dates, find_names, number_keys, word_skeletons
+from align.atoms import find_dates, find_names, find_numbers, word_skeletons
 
 MIN_NAME_SKELETON = 3  # shorter consonant skeletons ("tj", "hr") match by chance
 # A key found in more sentences than this on either side ("un", a year the report is
@@ -35,6 +35,8 @@ def _mostly_caseless(text: str) -> bool:
 def sentence_keys(text: str) -> frozenset[str]:
     """Everything comparable across languages that a sentence states: values, months, name skeletons.
 
+    Values written in digits only: spelled small numbers and ordinals ("un", "deux",
+    "الثانية") are in most sentences and tie an orphan to whatever is next to it.
     Cached: the aligner and the one-sided facts both ask for every sentence's keys.
 
     Without capitals nothing marks a name, so in such a script every word's
@@ -45,7 +47,8 @@ def sentence_keys(text: str) -> frozenset[str]:
     else:
         names = {key for atom in find_names(text) for key in atom.keys if len(key) >= MIN_NAME_SKELETON}
     dates = {key for atom in find_dates(text) for key in atom.keys}
-    return frozenset(number_keys(text) | dates | {f"name:{key}" for key in names})
+    numbers = {key for atom in find_numbers(text) for key in atom.keys}
+    return frozenset(numbers | dates | {f"name:{key}" for key in names})
 
 
 def shared_anchors(src_texts: Sequence[str], tgt_texts: Sequence[str]) -> dict[tuple[int, int], float]:

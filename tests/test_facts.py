@@ -98,6 +98,19 @@ def test_sentence_found_one_sided_is_taken_out_of_its_bead():
     assert _without_one_sided(beads, french, arabic, found[1:]) == beads
 
 
+def test_sentence_glued_to_a_pair_is_reported(encoder):
+    """The aligner glued the Arabic-only sentence to the last pair; its "الدورة الثانية" (the second
+    session) and the French "deux pays" do not make them say the same thing."""
+    french = line_document(FIXTURES / "truncated.fr.txt", "fr")
+    arabic = line_document(FIXTURES / "truncated.ar.txt", "ar")
+    start = len(arabic.text)
+    arabic = Document(arabic.text + ARABIC_EXTRA + "\n", "ar",
+                      sentences=arabic.sentences + [Sentence(ARABIC_EXTRA, start, start + len(ARABIC_EXTRA))])
+    beads = [Bead((i,), (i,), 1.0) for i in range(3)] + [Bead((3,), (3, 4), 0.7)]
+    facts = find_facts(french, arabic, beads, encoder, embed(encoder, french), embed(encoder, arabic))
+    assert [(f.side, f.text) for f in facts if f.kind == "sentence"] == [("target", ARABIC_EXTRA)]
+
+
 ARABIC_EXTRA = ("وأشار إلى أن البلدين وقعا على اتفاق أمني في أغسطس 2001، وتم الاتفاق على تحديثه خلال انعقاد "
                 "الدورة الثانية للجنة الأمنية المشتركة في فبراير 2012.")
 
