@@ -33,6 +33,15 @@ def line_document(path: Path, lang: str, drop: tuple[int, ...] = ()) -> Document
     return Document(text, lang, sentences=sentences)
 
 
+def with_arabic_extra() -> tuple[Document, Document]:
+    """The truncated French/Arabic fixture, with ARABIC_EXTRA (the 2001 agreement) after the Arabic."""
+    french = line_document(FIXTURES / "truncated.fr.txt", "fr")
+    arabic = line_document(FIXTURES / "truncated.ar.txt", "ar")
+    start = len(arabic.text)
+    extra = Sentence(ARABIC_EXTRA, start, start + len(ARABIC_EXTRA))
+    return french, Document(arabic.text + ARABIC_EXTRA + "\n", "ar", sentences=arabic.sentences + [extra])
+
+
 def embed(encoder, doc):
     return encoder.encode([s.text for s in doc.sentences])
 
@@ -68,10 +77,7 @@ def test_truncated_french_sentence_points_at_the_arabic_final_clause(encoder):
 
 def test_one_sided_sentence_is_reported_with_its_new_dates(encoder):
     """Arabic line 2 is left out of the French-side beads: it is reported, with dates the French lacks."""
-    french = line_document(FIXTURES / "truncated.fr.txt", "fr")
-    arabic = line_document(FIXTURES / "truncated.ar.txt", "ar")
-    arabic = Document(arabic.text + ARABIC_EXTRA + "\n", "ar",
-                      sentences=arabic.sentences + [Sentence(ARABIC_EXTRA, len(arabic.text), len(arabic.text) + len(ARABIC_EXTRA))])
+    french, arabic = with_arabic_extra()
     beads = [Bead((i,), (i,), 1.0) for i in range(4)] + [Bead((), (4,), 0.0)]
     facts = find_facts(french, arabic, beads, encoder, embed(encoder, french), embed(encoder, arabic))
     sentences = [f for f in facts if f.kind == "sentence"]
@@ -86,11 +92,8 @@ def test_one_sided_sentence_is_reported_with_its_new_dates(encoder):
 def test_sentence_found_one_sided_is_taken_out_of_its_bead():
     """Glued by the aligner to the last pair, the Arabic-only sentence becomes a bead of its own for the
     clause and atom levels: it no longer makes the Arabic side look long, nor hides what the French lacks."""
-    french = line_document(FIXTURES / "truncated.fr.txt", "fr")
-    arabic = line_document(FIXTURES / "truncated.ar.txt", "ar")
-    start = len(arabic.text)
-    arabic = Document(arabic.text + ARABIC_EXTRA + "\n", "ar",
-                      sentences=arabic.sentences + [Sentence(ARABIC_EXTRA, start, start + len(ARABIC_EXTRA))])
+    french, arabic = with_arabic_extra()
+    start = arabic.sentences[-1].start
     beads = [Bead((i,), (i,), 1.0) for i in range(3)] + [Bead((3,), (3, 4), 0.7)]
     found = [Fact("target", start, start + len(ARABIC_EXTRA), ARABIC_EXTRA, "sentence", 0.9),
              Fact("source", 0, 40, french.text[:40], "clause", 0.8)]
@@ -101,11 +104,7 @@ def test_sentence_found_one_sided_is_taken_out_of_its_bead():
 def test_sentence_glued_to_a_pair_is_reported(encoder):
     """The aligner glued the Arabic-only sentence to the last pair; its "الدورة الثانية" (the second
     session) and the French "deux pays" do not make them say the same thing."""
-    french = line_document(FIXTURES / "truncated.fr.txt", "fr")
-    arabic = line_document(FIXTURES / "truncated.ar.txt", "ar")
-    start = len(arabic.text)
-    arabic = Document(arabic.text + ARABIC_EXTRA + "\n", "ar",
-                      sentences=arabic.sentences + [Sentence(ARABIC_EXTRA, start, start + len(ARABIC_EXTRA))])
+    french, arabic = with_arabic_extra()
     beads = [Bead((i,), (i,), 1.0) for i in range(3)] + [Bead((3,), (3, 4), 0.7)]
     facts = find_facts(french, arabic, beads, encoder, embed(encoder, french), embed(encoder, arabic))
     assert [(f.side, f.text) for f in facts if f.kind == "sentence"] == [("target", ARABIC_EXTRA)]

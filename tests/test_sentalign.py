@@ -240,18 +240,23 @@ def test_weak_boundary_lets_a_split_translation_merge():
     sl = np.array([len(t) for t in GERMAN_WITH_COLON])
     tl = np.array([len(t) for t in FRENCH_IN_ONE])
     gold = [((0,), (0,)), ((1,), (1,)), ((2,), (2,)), ((3, 4), (3,)), ((5,), (4,)), ((6,), (5,))]
-    merged = {"with": 0, "without": 0}
+    runs = with_and_without_flags(sl, tl, 3, src_glue=src_glue, tgt_glue=tgt_glue)
+    assert all(flagged == gold for flagged, _ in runs)
+    assert sum(((3, 4), (3,)) in plain for _, plain in runs) < len(runs)
+
+
+def with_and_without_flags(sl: np.ndarray, tl: np.ndarray, lone_at: int, **flags: np.ndarray) -> list[tuple[list, list]]:
+    """Per seed of 20, the beads with and without boundary ``flags``: six meanings translated with noise,
+    and on the source side one more vector at ``lone_at``, alone, as close to the target as chance."""
+    runs = []
     for seed in range(20):
         rng = np.random.default_rng(seed)
         meanings = rng.normal(size=(6, DIM))
-        lead_in = rng.normal(size=DIM)  # alone, as close to the French as chance
-        src = unit(np.insert(meanings + rng.normal(size=(6, DIM)) * 0.25, 3, lead_in, axis=0))
+        lone = rng.normal(size=DIM)
+        src = unit(np.insert(meanings + rng.normal(size=(6, DIM)) * 0.25, lone_at, lone, axis=0))
         tgt = unit(meanings + rng.normal(size=(6, DIM)) * 0.25)
-        with_glue = bead_keys(align_embeddings(src, tgt, sl, tl, src_glue=src_glue, tgt_glue=tgt_glue))
-        merged["with"] += with_glue == gold
-        merged["without"] += ((3, 4), (3,)) in bead_keys(align_embeddings(src, tgt, sl, tl))
-    assert merged["with"] == 20
-    assert merged["without"] < merged["with"]
+        runs.append((bead_keys(align_embeddings(src, tgt, sl, tl, **flags)), bead_keys(align_embeddings(src, tgt, sl, tl))))
+    return runs
 
 
 def test_broken_boundaries_on_text_berg_lines():
@@ -280,14 +285,6 @@ def test_broken_boundary_lets_a_name_cut_off_by_the_segmenter_rejoin():
     assert src_broken.tolist() == [False, False, False, True, False, False, False] and not tgt_broken.any()
     sl, tl = np.array([len(t) for t in german]), np.array([len(t) for t in french])
     gold = [((0,), (0,)), ((1,), (1,)), ((2,), (2,)), ((3, 4), (3,)), ((5,), (4,)), ((6,), (5,))]
-    found = {"with": 0, "without": 0}
-    for seed in range(20):
-        rng = np.random.default_rng(seed)
-        meanings = rng.normal(size=(6, DIM))
-        name = rng.normal(size=DIM)  # alone, as close to the French as chance
-        src = unit(np.insert(meanings + rng.normal(size=(6, DIM)) * 0.25, 4, name, axis=0))
-        tgt = unit(meanings + rng.normal(size=(6, DIM)) * 0.25)
-        found["with"] += bead_keys(align_embeddings(src, tgt, sl, tl, src_broken=src_broken, tgt_broken=tgt_broken)) == gold
-        found["without"] += bead_keys(align_embeddings(src, tgt, sl, tl)) == gold
-    assert found["with"] >= 19
-    assert found["without"] <= 10
+    runs = with_and_without_flags(sl, tl, 4, src_broken=src_broken, tgt_broken=tgt_broken)
+    assert sum(flagged == gold for flagged, _ in runs) >= 19
+    assert sum(plain == gold for _, plain in runs) <= 10
