@@ -384,8 +384,13 @@ def word_skeletons(text: str, *, every_reading: bool = True) -> frozenset[str]:
     keys = [skeletons(w) for w in _HYPHENATED_WORD.findall(text)]
     if not every_reading:
         return frozenset(k[0] for k in keys if k[0])
-    joined = [_DOUBLED.sub(r"\1", a[-1] + b[-1]) for a, b in itertools.pairwise(keys)]
+    joined = [_run_together(a[-1], b[-1]) for a, b in itertools.pairwise(keys)]
     return frozenset(key for key in itertools.chain(*keys, joined) if key)
+
+
+def _run_together(left: str, right: str) -> str:
+    """Two skeletons as one word's: a letter doubled across the join is written once."""
+    return left + right[1:] if left and right and left[-1] == right[0] else left + right
 
 
 def name_found(name: Atom, skeletons: frozenset[str], threshold: float = 80.0) -> bool:
