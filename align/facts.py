@@ -569,7 +569,9 @@ def atom_facts(
             other_profile = _context_profile(profiles[other], theirs) if theirs else whole[side]
             for atom in atoms.find_atoms(docs[side].text[start:end], docs[side].lang):
                 shifted = atoms.Atom(atom.kind, atom.start + start, atom.end + start, atom.text, atom.keys)
-                if atoms.is_covered(shifted, other_profile) or (atom.kind == "name" and theirs and not suspect[side][k]):
+                if atom.kind == "name" and (not atoms.is_telling_name(atom, docs[side].lang) or theirs and not suspect[side][k]):
+                    continue
+                if atoms.is_covered(shifted, other_profile):
                     continue
                 candidates.append(_Candidate(side, shifted, _nearby(docs[other], beads, k, other)))
     name_sims = _name_similarities([c for c in candidates if c.atom.kind == "name"], encoder)

@@ -8,6 +8,7 @@ from align.atoms import (
     find_names,
     find_numbers,
     is_covered,
+    is_telling_name,
     profile,
     skeletons,
 )
@@ -108,3 +109,14 @@ def test_german_nouns_after_an_article_are_not_names():
 def test_dotted_capital_i_does_not_break_date_search():
     assert find_dates("MAİ 2019") == []
     assert [a.keys for a in find_dates("le 3 MAI 2019")] == [frozenset({"month:5"})]
+
+
+def test_a_lone_german_capital_is_no_name_to_report():
+    """NTREX German: "Meinung" (opinion) is capitalised as every noun is; "Christine Blasey Ford" is a name."""
+    german = find_names("Nach Meinung vieler Beobachter hat Christine Blasey Ford ausgesagt.", "de")
+    assert [(n.text, is_telling_name(n, "de")) for n in german] == [
+        ("Meinung", False), ("Beobachter", False), ("Christine Blasey Ford", True)]
+    # A run opening a German sentence loses its first word, whose capital is the sentence's.
+    assert [n.text for n in find_names("Angela Merkel sagte am Montag.", "de")] == ["Merkel"]
+    french = find_names("Selon les observateurs, Kavanaugh a menti.", "fr")
+    assert [(n.text, is_telling_name(n, "fr")) for n in french] == [("Kavanaugh", True)]
