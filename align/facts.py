@@ -6,11 +6,13 @@
    loss is a clause (see ``_partly_told``). Consecutive one-sided sentences of the
    same paragraph become one fact, because an analyst reads a missing paragraph
    as one missing story, not as five separate findings.
-2. Clauses: inside aligned beads, a clause is flagged when (a) removing it makes
-   its side *more* similar to the other side (the embedding without the clause is
-   estimated from the bead's and the clause's, see ``_without``), (b) no piece of
-   the other side resembles it, and (c) its side is longer than the usual length
-   ratio around it by about the clause's share. Clause embeddings alone are noisy;
+2. Clauses: inside aligned beads, once the sentences found one-sided are taken
+   out of them (see ``_without_one_sided``), a clause is flagged when (a) removing
+   it makes its side *more* similar to the other side (the embedding without the
+   clause is estimated from the bead's and the clause's, see ``_without``), (b) no
+   piece of the other side resembles it, nor as much as it resembles the clause's
+   siblings, and (c) its side is longer than the usual length ratio around it by
+   about the clause's share. Clause embeddings alone are noisy;
    the length evidence is what keeps faithful paraphrases quiet. Weights and
    threshold were calibrated on planted truncations in NTREX (ar-fr, fr-en), see
    scripts/bench_omissions.py.
