@@ -9,9 +9,9 @@
 2. Clauses: inside aligned beads, once the sentences found one-sided are taken
    out of them (see ``_without_one_sided``), a clause is flagged when (a) removing
    it makes its side *more* similar to the other side (the embedding without the
-   clause is estimated from the bead's and the clause's, see ``_without``), (b) no
-   piece of the other side resembles it, nor as much as it resembles the clause's
-   siblings, and (c) its side is longer than the usual length ratio around it by
+   clause is estimated from the bead's and the clause's, see ``_without``), (b) the
+   other side covers it poorly, in itself and next to how well it covers the
+   clause's siblings, and (c) its side is longer than the usual length ratio around it by
    about the clause's share. Clause embeddings alone are noisy;
    the length evidence is what keeps faithful paraphrases quiet. Weights and
    threshold were calibrated on planted truncations in NTREX (ar-fr, fr-en), see
