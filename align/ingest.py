@@ -20,7 +20,7 @@ from pathlib import Path
 
 from align.errors import InputError
 from align.furniture import ends_sentence, find_furniture
-from align.language import detect_language
+from align.language import base_language, detect_language
 from align.markup import Extracted, html_to_text, line_spans, markdown_to_text
 from align.types import Block, Document, Span
 
@@ -174,7 +174,7 @@ def ingest_text(text: str, *, path: str | None = None, fmt: str = "text", lang: 
         raise InputError(f"{name}: no text content (only page furniture or markup)")
     content = "\n".join(extracted.text[block.start : block.end] for block in blocks)
     try:
-        lang = lang or detect_language(content)
+        lang = base_language(lang) if lang else detect_language(content)
     except InputError as error:  # the user needs to know which file
         raise InputError(f"{name}: {error}") from None
     document = Document(

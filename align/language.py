@@ -55,3 +55,12 @@ def detect_language(text: str) -> str:
     code, probability = detect_language_with_confidence(text)
     logger.debug("detected language %s (p=%.3f)", code, probability)
     return code
+
+
+def base_language(code: str) -> str:
+    """The ISO 639-1 code a user's language tag stands for: ``fr-CA``, ``FR`` and ``fr_FR`` are ``fr``.
+
+    Segmentation rules, the model's language list and the German name rule all
+    know languages, not regions or spellings of the tag.
+    """
+    return code.strip().lower().replace("_", "-").split("-")[0]

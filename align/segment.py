@@ -24,6 +24,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
+from align.language import base_language
 from align.types import Block, Sentence
 
 logger = logging.getLogger(__name__)
@@ -93,7 +94,7 @@ _DEFAULT_ABBREVIATIONS = frozenset(_COMMON_ABBREVIATIONS.split())
 
 def segment(text: str, blocks: list[Block], lang: str) -> list[Sentence]:
     """Split each block of ``text`` into trimmed sentences; none crosses a block."""
-    lang = _base_language(lang)
+    lang = base_language(lang)
     sentences: list[Sentence] = []
     for block in blocks:
         for start, end in _block_spans(text, block.start, block.end, lang):
@@ -145,11 +146,6 @@ def broken_boundaries(sentences: list[str]) -> list[bool]:
 def _ends_with_initial(sentence: str) -> bool:
     match = _ENDS_WITH_LETTER.search(sentence.rstrip())
     return match is not None and match.group("letter").isupper()
-
-
-def _base_language(lang: str) -> str:
-    """``fr-CA`` and ``FR`` mean the same rules as ``fr``."""
-    return lang.lower().replace("_", "-").split("-")[0]
 
 
 def _block_spans(text: str, start: int, end: int, lang: str) -> Iterator[tuple[int, int]]:

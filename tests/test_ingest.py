@@ -60,6 +60,9 @@ def test_seed_language(seeds: dict[str, Document], key: str, lang: str) -> None:
 
 def test_language_given_is_kept_and_needs_letters() -> None:
     assert ingest_text(SEEDS["002"].read_text(encoding="utf-8"), lang="xx").lang == "xx"
+    # A tag with a region or in capitals names the same language (the model's list has "fr", not "FR-ca").
+    for tag in ("FR-ca", "fr_FR", " fr "):
+        assert ingest_text(SEEDS["001"].read_text(encoding="utf-8"), lang=tag).lang == "fr"
     assert detect_language("Der Bundestag hat am Donnerstag das neue Gesetz beschlossen.") == "de"
     with pytest.raises(InputError):
         detect_language("12 345 -- 678")
