@@ -411,24 +411,24 @@ def _run_together(left: str, right: str) -> str:
     return left + right[1:] if left and right and left[-1] == right[0] else left + right
 
 
-def name_found(name: Atom, skeletons: frozenset[str], threshold: float = 80.0) -> bool:
-    """Whether any word of a name is spelled, in any script, among the other side's words.
+def name_found(name: Atom, spelled: frozenset[str], threshold: float = 80.0) -> bool:
+    """Whether any word of a name is spelled, in any script, among the other side's word skeletons ``spelled``.
 
     Short skeletons ("Li" -> "l") must match exactly; longer ones fuzzily, since
     transliterations disagree on a letter or two ("Tripoli" ~ "طرابلس").
     """
     for key in name.keys:
-        if key in skeletons:
+        if key in spelled:
             return True
-        if len(key) >= 3 and process.extractOne(key, _long(skeletons), scorer=fuzz.ratio, score_cutoff=threshold):
+        if len(key) >= 3 and process.extractOne(key, _long(spelled), scorer=fuzz.ratio, score_cutoff=threshold):
             return True
     return False
 
 
 @lru_cache(maxsize=1 << 12)
-def _long(skeletons: frozenset[str]) -> tuple[str, ...]:
+def _long(spelled: frozenset[str]) -> tuple[str, ...]:
     """The skeletons long enough to match fuzzily (cached: a profile is searched for every name near it)."""
-    return tuple(s for s in skeletons if len(s) >= 3)
+    return tuple(s for s in spelled if len(s) >= 3)
 
 
 def find_atoms(text: str, lang: str | None = None) -> list[Atom]:

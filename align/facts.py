@@ -111,11 +111,13 @@ def find_facts(
     """All one-sided facts of a pair, merged, de-duplicated and in reading order per side."""
     sentence = sentence_facts(source, target, beads, encoder, source_emb, target_emb)
     shared = _without_one_sided(beads, source, target, sentence)
-    clause = clause_facts(source, target, shared, encoder, source_emb, target_emb)
+    excess_of = _length_excess(source, target, shared)
+    clause = clause_facts(source, target, shared, encoder, source_emb, target_emb, excess_of)
     profiles = {"source": [atoms.profile(s.text) for s in source.sentences],
                 "target": [atoms.profile(s.text) for s in target.sentences]}
-    atom = atom_facts(source, target, shared, encoder, profiles)
-    return merge_facts(sentence + clause, atom, source, target, _other_side_wholes(profiles))
+    whole = _other_side_wholes(profiles)
+    atom = atom_facts(source, target, shared, encoder, profiles, whole, excess_of)
+    return merge_facts(sentence + clause, atom, source, target, whole)
 
 
 # --- sentence level ------------------------------------------------------------
@@ -350,10 +352,11 @@ def clause_facts(
     encoder: Encoder,
     source_emb: np.ndarray,
     target_emb: np.ndarray,
+    excess_of: dict[str, list[float]],
 ) -> list[Fact]:
     """Clauses of aligned beads that the other side does not carry (see module docstring)."""
     facts = []
-    for piece, raw in clause_scores(source, target, beads, encoder, source_emb, target_emb):
+    for piece, raw in clause_scores(source, target, beads, encoder, source_emb, target_emb, excess_of):
         if raw > CLAUSE_THRESHOLD:
             score = 1 / (1 + np.exp(-(raw - CLAUSE_THRESHOLD) / CLAUSE_SCORE_SCALE))
             facts.append(Fact(piece.side, piece.start, piece.end, piece.text, piece.kind, round(float(score), 3)))
@@ -367,6 +370,7 @@ def clause_scores(
     encoder: Encoder,
     source_emb: np.ndarray,
     target_emb: np.ndarray,
+    excess_of: dict[str, list[float]],
     floor: float | None = CLAUSE_THRESHOLD,
 ) -> list[tuple[Fact, float]]:
     """Clauses of the suspect aligned beads with their raw score (> CLAUSE_THRESHOLD: flagged).
@@ -379,10 +383,10 @@ def clause_scores(
     are embedded (None keeps every clause). On long documents that halves what the
     clause level encodes. A one-sentence side is that sentence's embedding
     (``source_emb``, ``target_emb``); a longer one is encoded joined (see ``_side_text``).
+    ``excess_of`` is :func:`_length_excess` of these beads.
     """
     docs = {"source": source, "target": target}
     sentence_emb = {"source": source_emb, "target": target_emb}
-    excess_of = _length_excess(source, target, beads)
     suspect = _suspects(beads, excess_of)
     jobs = []  # (this side's vector key, the other side's, pieces, length excess, the other side's sentences)
     for k, bead in enumerate(beads):
@@ -548,6 +552,8 @@ def atom_facts(
     beads: list[Bead],
     encoder: Encoder,
     profiles: dict[str, list[atoms.Profile]],
+    whole: dict[str, atoms.Profile],
+    excess_of: dict[str, list[float]],
 ) -> list[Fact]:
     """Numbers, dates and names stated on one side only (bead-local for aligned text).
 
@@ -555,11 +561,12 @@ def atom_facts(
     ("Allemagne" ~ "Germany"); that is checked with word embeddings, but only in
     one-sided or suspect beads. In a bead whose lengths match the usual ratio, an
     unmatched name is taken as translated: a missing name would lengthen its side.
-    ``profiles`` are each side's sentences' :func:`atoms.profile`.
+    ``profiles`` are each side's sentences' :func:`atoms.profile`, ``whole`` what the
+    other version states (:func:`_other_side_wholes`), ``excess_of`` the beads'
+    :func:`_length_excess`.
     """
     docs = {"source": source, "target": target}
-    whole = _other_side_wholes(profiles)
-    suspect = _suspects(beads, _length_excess(source, target, beads))
+    suspect = _suspects(beads, excess_of)
     candidates: list[_Candidate] = []
     for k, bead in enumerate(beads):
         for side, other in (("source", "target"), ("target", "source")):

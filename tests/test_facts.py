@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from align.clauses import MIN_WORDS, split_clauses
-from align.facts import _without_one_sided, clause_scores, find_facts
+from align.facts import _length_excess, _without_one_sided, clause_scores, find_facts
 from align.types import Bead, Document, Fact, Sentence
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,7 +66,8 @@ def test_truncated_french_sentence_points_at_the_arabic_final_clause(encoder):
     arabic = line_document(FIXTURES / "truncated.ar.txt", "ar")
     french_emb, arabic_emb = embed(encoder, french), embed(encoder, arabic)
     beads = [Bead((i,), (i,), float(french_emb[i] @ arabic_emb[i])) for i in range(4)]
-    scored = [(f, raw) for f, raw in clause_scores(french, arabic, beads, encoder, french_emb, arabic_emb, floor=None)
+    scored = [(f, raw) for f, raw in clause_scores(french, arabic, beads, encoder, french_emb, arabic_emb,
+                                              _length_excess(french, arabic, beads), floor=None)
               if f.side == "target" and f.start >= arabic.sentences[3].start]
     ranked = sorted(scored, key=lambda item: -item[1])
     final = next(raw for f, raw in scored if f.end == arabic.sentences[3].end and "مشيرا" in f.text)
