@@ -238,7 +238,7 @@ class _Scorer:
         tgt_units = self.tgt_units[:, ends]
         src_n, tgt_n = np.arange(1, max_a + 1)[:, None, None], np.arange(1, max_b + 1)[None, :, None]
         sizes = src_n + tgt_n
-        cos = np.stack([tgt_units @ self.src_units[a - 1, i] for a in range(1, max_a + 1)])
+        cos = np.moveaxis(tgt_units @ self.src_units[:max_a, i].T, -1, 0)
         hub = (self.src_hub[:max_a, i, None, None] + self.tgt_hub[:, ends]) / 2
         distance = (1 - cos) / np.maximum(hub, 1e-3)
         ratio = np.log((self.tgt_len[:, ends] + 10.0) / (self.src_len[:max_a, i, None, None] + 10.0)) - self.log_ratio
@@ -255,10 +255,7 @@ class _Scorer:
         if max_a > 1:
             cost[1:] += p.unrelated_weight * self.unrelated(i, max_a, ends)
         if self.shared is not None:
-            starts = ends - np.arange(1, max_b + 1)[:, None]
-            for a in range(1, max_a + 1):
-                if any(self.shared[row] is not None for row in range(i - a, i)):
-                    cost[a - 1] -= p.anchor_bonus * _window_shared(self.shared, i - a, i, starts, ends)
+            cost -= p.anchor_bonus * _window_shared(self.shared, i, max_a, ends - np.arange(1, max_b + 1)[:, None], ends)
         cost[np.isnan(cost)] = np.inf
         return cost
 
@@ -292,8 +289,9 @@ class _Scorer:
         starts = np.maximum(ends[None, :] - np.arange(1, max_b + 1)[:, None], first) - first  # (b, ends)
         # (member, b, ends): distance to the closest among the b targets
         src_excess = np.maximum(0.0, np.minimum.accumulate(src_far[:, starts], axis=1) - d0)
-        weights = self.src_weight[members]
-        out = np.stack([np.einsum("x,xbc->bc", weights[-a:], src_excess[-a:]) for a in range(2, max_a + 1)])
+        # Row a-2 sums the last a members: a cumulative sum from the end gives every a at once.
+        weighted = self.src_weight[members, None, None] * src_excess
+        out = np.cumsum(weighted[::-1], axis=0)[1:]
         out += tgt_excess[:, None, ends - first] - tgt_excess[:, starts]
         out[:, 0] = 0.0  # a-1 beads are exempt
         return out
@@ -486,13 +484,19 @@ def _shared_rows(shared: dict[tuple[int, int], float], n: int) -> list[tuple[np.
     return out
 
 
-def _window_shared(rows: list[tuple[np.ndarray, np.ndarray] | None], i0: int, i1: int, j0: np.ndarray, j1: np.ndarray) -> np.ndarray:
-    """Total anchor strength inside source rows ``[i0, i1)`` and target columns ``[j0, j1)`` (broadcast)."""
-    total = np.zeros(np.broadcast_shapes(j0.shape, j1.shape))
-    for i in range(i0, i1):
-        if rows[i] is not None:
-            cols, cum = rows[i]
-            total += cum[np.searchsorted(cols, j1)] - cum[np.searchsorted(cols, j0)]
+def _window_shared(
+    rows: list[tuple[np.ndarray, np.ndarray] | None], end: int, max_a: int, j0: np.ndarray, j1: np.ndarray
+) -> np.ndarray:
+    """``out[a-1]``: total anchor strength inside source rows ``[end-a, end)`` and target columns ``[j0, j1)``.
+
+    For ``a`` = 1 .. ``max_a`` at once: each row's strength is read once and summed from ``end`` backwards.
+    """
+    total = np.zeros((max_a, *np.broadcast_shapes(j0.shape, j1.shape)))
+    for a in range(1, max_a + 1):
+        row = rows[end - a]
+        if row is not None:
+            cols, cum = row
+            total[a - 1:] += cum[np.searchsorted(cols, j1)] - cum[np.searchsorted(cols, j0)]
     return total
 
 
