@@ -10,9 +10,10 @@ that "Deramchi" finds "الدرامشي". Everything here is a pure function of 
 from __future__ import annotations
 
 import itertools
+import logging
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -37,11 +38,21 @@ class Atom:
 # --- numbers -----------------------------------------------------------------
 
 _NON_DIGIT = re.compile(r"[^0-9]")
-_GROUP_SEPARATORS = ",.'\u066c\u00a0\u202f\u2009 "
+_GROUP_SEPARATORS = ",.'\u066c\u060c\u00a0\u202f\u2009 "  # \u060c: "30،000", the Arabic comma
 _DECIMAL_SEPARATORS = ",.\u066b"
 # A run of digits with optional separators between digit groups; \d matches every
 # Unicode decimal digit, so Arabic-Indic and Persian digits are read as well.
-_NUMBER = re.compile(r"(?<![\w.,])\d+(?:[,.'\u066b\u066c\u00a0\u202f\u2009 ]\d+)*(?=(?:st|nd|rd|th|er|re|e|ème|è)?(?!\w))")
+# Scripts written without spaces between words (Thai, kana, Hangul syllables, CJK ideographs):
+# there a digit touches the word before or after it ("特朗普2016年", "30岁").
+_UNSPACED = "\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
+# A word character of a spaced script: a digit next to one is part of a word ("A380", "H1N1").
+_SPACED_WORD_CHAR = f"[^\\W{_UNSPACED}]"
+# Arabic joins "and", "in", "for" to the word after, digits too: "و2019", "ب30".
+_DIGIT_CLITICS = "وبلفك"
+_NUMBER = re.compile(
+    rf"(?<![^\W{_UNSPACED}{_DIGIT_CLITICS}])(?<!{_SPACED_WORD_CHAR}[{_DIGIT_CLITICS}])(?<!\d[.,])\d+(?:[,.'\u066b\u066c\u00a0\u202f\u2009 ]\d+|\u060c\d{{3}}(?!\d))*"
+    rf"(?=(?:st|nd|rd|th|er|re|e|ème|è|s)?(?!{_SPACED_WORD_CHAR}))"
+)
 _PERCENT = re.compile(r"\s?(?:%|٪|‰|per ?cent|pour ?cent|prozent|por ?ciento)", re.IGNORECASE)
 
 # Small numbers are often spelled out on one side and written in digits on the
@@ -51,15 +62,30 @@ _NUMBER_WORDS = {
     1: "one un une eins ein eine uno una واحد واحدة first premier première erste erster primero primera الأول الاول الأولى",
     2: "two deux zwei dos اثنان اثنين اثنتين second deuxième zweite zweiter segundo segunda الثاني الثانية",
     3: "three trois drei tres ثلاث ثلاثة third troisième dritte dritter tercero tercera الثالث الثالثة",
-    4: "four quatre vier cuatro أربع أربعة اربعة",
-    5: "five cinq fünf cinco خمس خمسة",
-    6: "six sechs seis ست ستة",
-    7: "seven sept sieben siete سبع سبعة",
-    8: "eight huit acht ocho ثماني ثمانية",
-    9: "nine neuf neun nueve تسع تسعة",
-    10: "ten dix zehn diez عشر عشرة",
+    4: "four quatre vier cuatro أربع أربعة اربعة fourth quatrième vierte vierter cuarto cuarta الرابع الرابعة",
+    5: "five cinq fünf cinco خمس خمسة fifth cinquième fünfte fünfter quinto quinta الخامس الخامسة",
+    6: "six sechs seis ست ستة sixth sixième sechste sechster sexto sexta السادس السادسة",
+    7: "seven sept sieben siete سبع سبعة seventh septième siebte siebter séptimo séptima السابع السابعة",
+    8: "eight huit acht ocho ثماني ثمانية eighth huitième achte achter octavo octava الثامن الثامنة",
+    9: "nine neuf neun nueve تسع تسعة ninth neuvième neunte neunter noveno novena التاسع التاسعة",
+    10: "ten dix zehn diez عشر عشرة tenth dixième zehnte zehnter décimo décima العاشر العاشرة",
     11: "eleven onze elf once",
     12: "twelve douze zwölf doce",
+    13: "thirteen treize dreizehn trece",
+    14: "fourteen quatorze vierzehn catorce",
+    15: "fifteen quinze fünfzehn quince",
+    16: "sixteen seize sechzehn",
+    17: "seventeen siebzehn",
+    18: "eighteen achtzehn",
+    19: "nineteen neunzehn",
+    20: "twenty vingt zwanzig veinte عشرون عشرين",
+    30: "thirty trente dreißig dreissig treinta ثلاثون ثلاثين",
+    40: "forty quarante vierzig cuarenta أربعون أربعين اربعون اربعين",
+    50: "fifty cinquante fünfzig cincuenta خمسون خمسين",
+    60: "sixty soixante sechzig sesenta ستون ستين",
+    70: "seventy siebzig setenta سبعون سبعين",
+    80: "eighty achtzig ochenta ثمانون ثمانين",
+    90: "ninety neunzig noventa تسعون تسعين",
     100: "hundred cent hundert cien ciento مئة مائة",
     1000: "thousand mille tausend mil ألف الف آلاف الاف",
     1000000: "million millions millionen millón millones مليون ملايين",
@@ -69,6 +95,10 @@ _WORD_VALUE = {w: v for v, words in _NUMBER_WORDS.items() for w in words.split()
 # A number followed by one of these is also read multiplied: "40 ألف" states 40 000.
 _SCALES = {w: v for w, v in _WORD_VALUE.items() if v >= 1000}
 _WORD_AFTER = re.compile(r"[\s\u00a0\u202f]+([^\W\d_]+)")
+# Chinese, Japanese and Korean write the scale right after the digits: "1,000万" states 10 000 000.
+_SCALE_SIGNS = {"千": 1e3, "万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8, "만": 1e4, "억": 1e8}
+_MONTH_SIGN_AFTER = re.compile(r"\s?月")
+_SCALE_SIGN_AFTER = re.compile(f"[\\s\u00a0\u202f]?([{''.join(_SCALE_SIGNS)}])")
 
 
 def _digits(text: str) -> str:
@@ -101,15 +131,22 @@ def number_values(token: str) -> frozenset[str]:
 
 
 def find_numbers(text: str) -> list[Atom]:
-    """Numbers written in digits (any script), with a following percent sign kept in the span."""
+    """Numbers written in digits (any script), with a following percent sign kept in the span.
+
+    Digits naming a month ("11月", November) are the month's: :func:`find_dates` reads them.
+    """
     atoms = []
     for match in _NUMBER.finditer(text):
         token = match.group().rstrip(" \u00a0\u202f\u2009")
         end = match.start() + len(token)
+        if _MONTH_SIGN_AFTER.match(text, end):
+            continue
         keys = number_values(token)
-        scale = _WORD_AFTER.match(text, end)
-        if scale and scale.group(1).lower() in _SCALES:
-            keys |= {_fmt(float(key[2:]) * _SCALES[scale.group(1).lower()]) for key in keys}
+        word, sign = _WORD_AFTER.match(text, end), _SCALE_SIGN_AFTER.match(text, end)
+        scale = word if word and word.group(1).lower() in _SCALES else sign
+        if scale:
+            factor = _SCALES.get(scale.group(1).lower()) or _SCALE_SIGNS[scale.group(1)]
+            keys |= {_fmt(float(key[2:]) * factor) for key in keys}
             end = scale.end()
         percent = _PERCENT.match(text, end)
         span_end = percent.end() if percent else end
@@ -118,8 +155,63 @@ def find_numbers(text: str) -> list[Atom]:
 
 
 def number_word_values(text: str) -> frozenset[str]:
-    """Values of spelled-out numbers, used only to cover digits on the other side."""
-    return frozenset(_fmt(_WORD_VALUE[w]) for w in _words(text) if w in _WORD_VALUE)
+    """Values of spelled-out numbers, used only to cover digits on the other side.
+
+    Compounds count as their sum too: "thirty-six", "treinta y seis",
+    "sechsunddreißig", "السادس والثلاثين" (the 36th), "ثلاثة عشر" (13).
+    """
+    values = [_spelled_value(w) for w in _words(text)]
+    spelled = {v for v in values if v is not None}
+    # Next to each other, or with a word between ("y", "and", "و" standing alone).
+    neighbours = [*itertools.pairwise(values), *((a, c) for a, b, c in zip(values, values[1:], values[2:]) if b is None)]
+    spelled |= {a + b for a, b in neighbours if _units_and_tens(a, b) or _units_and_tens(b, a)}
+    return frozenset(_fmt(v) for v in spelled | {cjk_numeral_value(m.group()) for m in _CJK_NUMERAL.finditer(text)})
+
+
+def _units_and_tens(units: int | None, tens: int | None) -> bool:
+    """Whether two spelled numbers make one: a digit and a multiple of ten (10 too, for "ثلاثة عشر" 13)."""
+    return units is not None and tens is not None and 0 < units < 10 and tens in range(10, 100, 10)
+
+
+def _spelled_value(word: str) -> int | None:
+    """The value of a number word, also behind Arabic prefixes ("بعشرين" with twenty) or German "und" ("sechsunddreißig")."""
+    if word in _WORD_VALUE:
+        return _WORD_VALUE[word]
+    for reading in _readings(word):
+        if reading in _WORD_VALUE:
+            return _WORD_VALUE[reading]
+    units, joined, tens = word.partition("und")
+    if joined and units in _WORD_VALUE and tens in _WORD_VALUE:
+        return _WORD_VALUE[units] + _WORD_VALUE[tens]
+    return None
+
+
+# Chinese and Japanese numerals: digits, and the units that multiply the digit before them.
+_CJK_DIGITS = {c: v for v, chars in enumerate(["零〇", "一", "二两", "三", "四", "五", "六", "七", "八", "九"]) for c in chars}
+_CJK_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CJK_NUMERAL = re.compile(f"[{''.join(_CJK_DIGITS)}{''.join(_CJK_UNITS)}{''.join(_SCALE_SIGNS)}]+")
+
+
+def cjk_numeral_value(numeral: str) -> int:
+    """The value of a Chinese/Japanese numeral: "三十六" 36, "两千" 2000, "一百零五" 105, "二〇一六" 2016.
+
+    Without unit characters the digits are read one by one, as years are written.
+    """
+    if not any(c in _CJK_UNITS or c in _SCALE_SIGNS for c in numeral):
+        return int("".join(str(_CJK_DIGITS.get(c, 0)) for c in numeral))
+    total = section = digit = 0
+    for char in numeral:
+        if char in _CJK_DIGITS:
+            digit = _CJK_DIGITS[char]
+        elif char in _CJK_UNITS:
+            section += (digit or 1) * _CJK_UNITS[char]
+            digit = 0
+        else:  # a scale sign: 万 multiplies what came since the last 亿, 亿 everything before it
+            scale = int(_SCALE_SIGNS[char])
+            section += digit
+            total = (total + section) * scale if scale >= 10**8 else total + section * scale
+            section = digit = 0
+    return total + section + digit
 
 
 # --- dates -------------------------------------------------------------------
@@ -152,7 +244,7 @@ _DATE_WORDS = {
     **{w: f"weekday:{i}" for i, ws in enumerate(_WEEKDAYS, 1) for w in ws.split()},
 }
 # Chinese and Japanese write months and weekdays with digits or fixed characters.
-_CJK_MONTH = re.compile(r"(\d{1,2})\s?月")
+_CJK_MONTH = re.compile(r"(\d{1,2}|[一二三四五六七八九十]{1,3})\s?月")
 _CJK_WEEKDAY = re.compile(r"(?:星期|周|週)([一二三四五六日天])")
 _CJK_WEEKDAY_INDEX = {c: i for i, c in enumerate("一二三四五六", 1)} | {"日": 7, "天": 7}
 _DATE_PHRASE = re.compile(
@@ -193,13 +285,26 @@ def _dates(text: str) -> tuple[Atom, ...]:
         joined_day_part = key is not None and key.startswith("weekday") and _DAY_PART.match(text, end)
         if key is None or not clitic_ok or (end < len(text) and text[end].isalpha() and not joined_day_part):
             continue
+        if match.group() in _ENGLISH_HOMONYMS or _TITLE_BEFORE.search(text, 0, start):
+            continue
         atoms.append(_widen_date(text, start, end, key))
     for match in _CJK_MONTH.finditer(text):
-        atoms.append(_widen_date(text, *match.span(), f"month:{int(_digits(match.group(1)))}"))
+        atoms.append(_widen_date(text, *match.span(), f"month:{_month_number(match.group(1))}"))
     for match in _CJK_WEEKDAY.finditer(text):
         atoms.append(Atom("date", *match.span(), match.group(), frozenset({f"weekday:{_CJK_WEEKDAY_INDEX[match.group(1)]}"})))
     return tuple(atoms)
 
+
+def _month_number(numeral: str) -> int:
+    """The number before 月, in digits ("10") or in Chinese numerals ("十")."""
+    digits = _digits(numeral)
+    return int(digits) if digits.isdigit() else cjk_numeral_value(numeral)
+
+
+# English writes its months capitalised: "may" and "march" in lower case are the verbs.
+_ENGLISH_HOMONYMS = frozenset({"may", "march"})
+# After a title the word is a surname ("Mrs May").
+_TITLE_BEFORE = re.compile(r"\b(?:Mrs|Ms|Mr|Dr|Theresa)\.?\s+$")
 
 _DAY_BEFORE = re.compile(r"(?:\d{1,2}(?:er|st|nd|rd|th|\.)?\s+)$")
 _YEAR_AFTER = re.compile(r"^(?:,?\s+(?:de\s+|del\s+)?(?:\d{1,2},?\s+)?\d{4}|\s*\d{1,2}(?:st|nd|rd|th)?\b(?:,?\s+\d{4})?)")
@@ -222,6 +327,30 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 _HYPHENATED_WORD = re.compile(r"[^\W\d_][\w\-]*")
 _PARTICLES = {"de", "du", "des", "la", "le", "di", "da", "van", "von", "der", "den", "al", "el", "bin", "ben", "ibn", "abu", "bou", "y"}
 WORD = re.compile(r"[^\W\d_][\w'’\-]*")  # a word of any script, with its apostrophes and hyphens
+
+
+def words(text: str, lang: str | None = None) -> list[str]:
+    """The words of a text, in order.
+
+    Chinese puts no spaces between words, so there :data:`WORD` would take a whole
+    clause for one word; jieba's dictionary segmentation cuts it instead ("特朗普"
+    Trump, "中国" China), which is what lets a name be looked up among the words
+    of a Chinese sentence.
+    """
+    if lang == "zh":
+        return [word for word in _chinese_segmenter()(text) if WORD.fullmatch(word)]
+    return WORD.findall(text)
+
+
+@lru_cache(maxsize=1)
+def _chinese_segmenter() -> Callable[[str], list[str]]:
+    """jieba's segmenter, loaded on first use: building its dictionary takes a second or so."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # it logs its dictionary loading to stderr otherwise
+    return jieba.lcut
+
+
 _SENTENCE_START = re.compile(r"(?:^|[.!?…:;\"«»“”(\n]\s*)$")
 _TITLE_ABBREVIATION = re.compile(r"\b[A-Z][a-z]{0,2}\.\s*$")  # "M. Deramchi", "Dr. Li"
 

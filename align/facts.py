@@ -544,6 +544,7 @@ class _Candidate:
     side: str
     atom: atoms.Atom
     context: str  # the other side's text around it, where a translated name would be
+    context_lang: str
 
 
 def atom_facts(
@@ -582,7 +583,7 @@ def atom_facts(
                     continue
                 if atoms.is_covered(shifted, other_profile):
                     continue
-                candidates.append(_Candidate(side, shifted, _nearby(docs[other], beads, k, other)))
+                candidates.append(_Candidate(side, shifted, _nearby(docs[other], beads, k, other), docs[other].lang))
     name_sims = _name_similarities([c for c in candidates if c.atom.kind == "name"], encoder)
     facts = []
     for c in candidates:
@@ -624,7 +625,7 @@ def _name_similarities(names: list[_Candidate], encoder: Encoder) -> dict[tuple[
     if not names:
         return {}
     words_of = {c.atom.text: sorted({w for w in atoms.WORD.findall(c.atom.text) if w[0].isupper()}) for c in names}
-    words_of |= {c.context: sorted(set(atoms.WORD.findall(c.context))) for c in names}
+    words_of |= {c.context: sorted(set(atoms.words(c.context, c.context_lang))) for c in names}
     emb = _embed(encoder, {w for words in words_of.values() for w in words})
     sims = {}
     for c in names:
