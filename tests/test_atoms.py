@@ -11,6 +11,7 @@ from align.atoms import (
     is_telling_name,
     profile,
     skeletons,
+    words,
 )
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -120,3 +121,36 @@ def test_a_lone_german_capital_is_no_name_to_report():
     assert [n.text for n in find_names("Angela Merkel sagte am Montag.", "de")] == ["Merkel"]
     french = find_names("Selon les observateurs, Kavanaugh a menti.", "fr")
     assert [(n.text, is_telling_name(n, "fr")) for n in french] == [("Kavanaugh", True)]
+
+
+def test_numbers_in_scripts_without_spaces():
+    """NTREX zh-en: "特朗普2016年" states 2016 and "2000 万人" twenty million, as the English does."""
+    assert values("迪尔曾是特朗普2016年马萨诸塞州竞选团队的联合主席") == [["n:2016"]]
+    assert values("A380") == [] and values("و2019") == [["n:2019"]]
+    assert is_covered(find_numbers("超过 2000 万人收看")[0], profile("More than 20 million people watched"))
+    assert is_covered(find_numbers("أكثر من 30،000 كوري")[0], profile("超过3万的朝鲜人"))
+    assert is_covered(find_numbers("他14岁首次参加奥运会")[0], profile("he went to his first Olympics aged 14"))
+
+
+def test_a_month_written_with_digits_is_no_number():
+    atoms = find_atoms("在11月的大选后", "zh")
+    assert [(a.kind, a.text) for a in atoms] == [("date", "11月")]
+    assert is_covered(atoms[0], profile("after the November elections"))
+    assert find_dates("在十月份")[0].keys == find_dates("in October")[0].keys
+
+
+def test_spelled_compounds_and_numerals_cover_digits():
+    for spelled in ("thirty-six", "treinta y seis", "sechsunddreißig", "اجتماعها السادس والثلاثين", "三十六"):
+        assert is_covered(find_numbers("36")[0], profile(spelled)), spelled
+    assert is_covered(find_numbers("13")[0], profile("في سن الثالثة عشر"))
+    assert not is_covered(find_numbers("16")[0], profile("ten people and six dogs"))
+
+
+def test_english_homonyms_of_months():
+    assert find_dates("who may have captured it") == [] and find_dates("Mrs May said") == []
+    assert find_dates("on 3 May 2019")[0].keys == {"month:5"}
+
+
+def test_chinese_words_come_from_a_dictionary():
+    assert "特朗普" in words("她可能在2020年与特朗普竞争。", "zh")
+    assert words("Tripoli et Alger", "fr") == ["Tripoli", "et", "Alger"]
