@@ -134,12 +134,13 @@ def find_numbers(text: str) -> list[Atom]:
     """Numbers written in digits (any script), with a following percent sign kept in the span.
 
     Digits naming a month ("11月", November) are the month's: :func:`find_dates` reads them.
+    A time of day is one number whatever its notation: "10:15" = "10h15", "14 h" = "14:00 Uhr".
     """
-    atoms = []
+    atoms = _times(text)
     for match in _NUMBER.finditer(text):
         token = match.group().rstrip(" \u00a0\u202f\u2009")
         end = match.start() + len(token)
-        if _MONTH_SIGN_AFTER.match(text, end):
+        if _MONTH_SIGN_AFTER.match(text, end) or any(t.start <= match.start() < t.end for t in atoms):
             continue
         keys = number_values(token)
         word, sign = _WORD_AFTER.match(text, end), _SCALE_SIGN_AFTER.match(text, end)
@@ -151,6 +152,25 @@ def find_numbers(text: str) -> list[Atom]:
         percent = _PERCENT.match(text, end)
         span_end = percent.end() if percent else end
         atoms.append(Atom("number", match.start(), span_end, text[match.start():span_end], keys))
+    return sorted(atoms, key=lambda atom: atom.start)
+
+
+# "10:15", "10h15", "10 h 15", "14 h", "10.15 Uhr"; "p.m." adds twelve hours.
+_TIME = re.compile(
+    r"(?<![\d.,:])(\d{1,2})(?:\s?(?::|h|\.(?=\d\d\s?Uhr))\s?(\d\d)|\s?h)(?![\w:])(\s?p\.?m\b\.?)?"
+)
+
+
+def _times(text: str) -> list[Atom]:
+    """Times of day, keyed by hour and minute; a full hour is also its hour as a plain number."""
+    atoms = []
+    for match in _TIME.finditer(text):
+        hour, minute = int(_digits(match.group(1))), int(_digits(match.group(2) or "0"))
+        if hour > 24 or minute > 59:
+            continue
+        hours = {hour, hour + 12} if match.group(3) and hour < 12 else {hour}
+        keys = {f"t:{h}:{minute:02d}" for h in hours} | ({_fmt(h) for h in hours} if minute == 0 else set())
+        atoms.append(Atom("number", match.start(), match.end(), match.group(), frozenset(keys)))
     return atoms
 
 
@@ -180,6 +200,8 @@ def _spelled_value(word: str) -> int | None:
     for reading in _readings(word):
         if reading in _WORD_VALUE:
             return _WORD_VALUE[reading]
+    if word[-1:] in "nsmr" and word[:-1].endswith("e") and word[:-1] in _WORD_VALUE:  # "zweiten", "dritter"
+        return _WORD_VALUE[word[:-1]]
     units, joined, tens = word.partition("und")
     if joined and units in _WORD_VALUE and tens in _WORD_VALUE:
         return _WORD_VALUE[units] + _WORD_VALUE[tens]
@@ -307,7 +329,7 @@ _ENGLISH_HOMONYMS = frozenset({"may", "march"})
 _TITLE_BEFORE = re.compile(r"\b(?:Mrs|Ms|Mr|Dr|Theresa)\.?\s+$")
 
 _DAY_BEFORE = re.compile(r"(?:\d{1,2}(?:er|st|nd|rd|th|\.)?\s+)$")
-_YEAR_AFTER = re.compile(r"^(?:,?\s+(?:de\s+|del\s+)?(?:\d{1,2},?\s+)?\d{4}|\s*\d{1,2}(?:st|nd|rd|th)?\b(?:,?\s+\d{4})?)")
+_YEAR_AFTER = re.compile(r"^(?:,?\s+(?:de\s+|del\s+)?(?:\d{1,2},?\s+)?\d{4}|\s*\d{1,2}(?:st|nd|rd|th)?\b(?![.,]\d)(?:,?\s+\d{4})?)")
 
 
 def _widen_date(text: str, start: int, end: int, key: str) -> Atom:

@@ -154,3 +154,18 @@ def test_english_homonyms_of_months():
 def test_chinese_words_come_from_a_dictionary():
     assert "特朗普" in words("她可能在2020年与特朗普竞争。", "zh")
     assert words("Tripoli et Alger", "fr") == ["Tripoli", "et", "Alger"]
+
+
+def test_times_of_day_match_across_notations():
+    """NTREX de-fr: "um 10:15 Uhr" is "à 10h15", "Um 14:00 Uhr" is "À 14 h"."""
+    assert values("um 10:15 Uhr") == values("aux environs de 10h15") == [["t:10:15"]]
+    assert is_covered(find_numbers("À 14 h, deux fourgons")[0], profile("Um 14:00 Uhr befanden sich"))
+    assert is_covered(find_numbers("at 4:40 p.m.")[0], profile("à 16h40"))
+    assert values("for 14 hours") == [["n:14"]] and values("27:37") == [["n:27"], ["n:37"]]
+    assert is_covered(find_numbers("en 2e position")[0], profile("in der zweiten Position"))
+
+
+def test_a_decimal_after_a_month_is_no_day():
+    """NTREX de: "betrug im Juli 2,7 Prozent" dates July, not July 2."""
+    assert find_dates("betrug im Juli 2,7 Prozent")[0].text == "Juli"
+    assert find_dates("on July 2, 2019 he")[0].text == "July 2, 2019"
