@@ -608,6 +608,43 @@ class Profile:
     skeletons: frozenset[str]
 
 
+# A Latin-script name in brackets right after a version's own spelling of it: "赛波夫(Sayfullo Saipov)".
+_GLOSS = re.compile(r"[（(]\s*([A-Z][A-Za-z'’\-]*(?:\s+[A-Z][A-Za-z'’\-]*){0,3})\s*[)）]")
+_NAME_DOT = re.compile("[·・•]")
+_GLOSS_REACH = 60  # characters before the bracket where its words are looked for
+
+
+def glossed_names(text: str, lang: str | None = None) -> dict[str, frozenset[str]]:
+    """The names a document spells in Latin script once, after its own spelling of them.
+
+    Chinese, Japanese and Arabic news give the original once ("赛波夫(Sayfullo
+    Saipov)") and later only their own spelling, which no romanization brings
+    back to "Saipov". Maps each word before the bracket (as many as the name has)
+    to the name's skeletons, so that a later "赛波夫" states "Saipov".
+    """
+    glosses: dict[str, frozenset[str]] = {}
+    for match in _GLOSS.finditer(text):
+        name = match.group(1)
+        size = len(name.split())
+        tail = text[max(0, match.start() - _GLOSS_REACH):match.start()]
+        if lang == "zh":  # the parts of a foreign name are joined by a middle dot: "唐纳德·特朗普"
+            before = [word for part in _NAME_DOT.split(tail)[-size:] for word in words(part, lang)[-1:]]
+        else:
+            before = words(tail, lang)[-size:]
+        for word in before:
+            if len(word) > 1 and not _is_latin(word):  # the document's own spelling, in another script
+                glosses[word] = glosses.get(word, frozenset()) | word_skeletons(name)
+    return glosses
+
+
+def with_glosses(sentence_profile: Profile, text: str, glosses: dict[str, frozenset[str]]) -> Profile:
+    """A sentence's profile that also states the glossed names it spells in its own script."""
+    named = [keys for word, keys in glosses.items() if word in text]
+    if not named:
+        return sentence_profile
+    return Profile(sentence_profile.numbers, sentence_profile.dates, sentence_profile.skeletons.union(*named))
+
+
 def profile(text: str) -> Profile:
     """Summarise a text so that atoms of the other version can be looked up in it."""
     return Profile(

@@ -113,8 +113,7 @@ def find_facts(
     shared = _without_one_sided(beads, source, target, sentence)
     excess_of = _length_excess(source, target, shared)
     clause = clause_facts(source, target, shared, encoder, source_emb, target_emb, excess_of)
-    profiles = {"source": [atoms.profile(s.text) for s in source.sentences],
-                "target": [atoms.profile(s.text) for s in target.sentences]}
+    profiles = {side: _profiles(doc) for side, doc in (("source", source), ("target", target))}
     whole = _other_side_wholes(profiles)
     atom = atom_facts(source, target, shared, encoder, profiles, whole, excess_of)
     return merge_facts(sentence + clause, atom, source, target, whole)
@@ -638,6 +637,12 @@ def _name_similarities(names: list[_Candidate], encoder: Encoder) -> dict[tuple[
 
 
 # --- merging ------------------------------------------------------------------------
+
+
+def _profiles(doc: Document) -> list[atoms.Profile]:
+    """What each sentence states, names glossed elsewhere in the document included (see :func:`atoms.glossed_names`)."""
+    glosses = atoms.glossed_names(doc.text, doc.lang)
+    return [atoms.with_glosses(atoms.profile(s.text), s.text, glosses) for s in doc.sentences]
 
 
 def _other_side_wholes(profiles: dict[str, list[atoms.Profile]]) -> dict[str, atoms.Profile]:

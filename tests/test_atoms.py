@@ -7,10 +7,12 @@ from align.atoms import (
     find_dates,
     find_names,
     find_numbers,
+    glossed_names,
     is_covered,
     is_telling_name,
     profile,
     skeletons,
+    with_glosses,
     words,
 )
 
@@ -169,3 +171,13 @@ def test_a_decimal_after_a_month_is_no_day():
     """NTREX de: "betrug im Juli 2,7 Prozent" dates July, not July 2."""
     assert find_dates("betrug im Juli 2,7 Prozent")[0].text == "Juli"
     assert find_dates("on July 2, 2019 he")[0].text == "July 2, 2019"
+
+
+def test_a_name_glossed_once_is_stated_by_its_local_spelling():
+    """NTREX zh: "嫌疑人赛波夫(Sayfullo Saipov)", then only "赛波夫"; Arabic does the same."""
+    chinese = "纽约联邦检察官将对袭击案嫌疑人赛波夫(Sayfullo Saipov)判处死刑。大陪审团对赛波夫提出了22项指控。"
+    later = "大陪审团对赛波夫提出了22项指控。"
+    saipov = find_names("a grand jury slapped Saipov with charges")[0]
+    assert not is_covered(saipov, profile(later))
+    assert is_covered(saipov, with_glosses(profile(later), later, glossed_names(chinese, "zh")))
+    assert set(glossed_names("وقال سايفولو سايبوف (Sayfullo Saipov) إن", "ar")) == {"سايفولو", "سايبوف"}
