@@ -51,7 +51,7 @@ _SPACED_WORD_CHAR = f"[^\\W{_UNSPACED}]"
 _DIGIT_CLITICS = "وبلفك"
 _NUMBER = re.compile(
     rf"(?<![^\W{_UNSPACED}{_DIGIT_CLITICS}])(?<!{_SPACED_WORD_CHAR}[{_DIGIT_CLITICS}])(?<!\d[.,])\d+(?:[,.'\u066b\u066c\u00a0\u202f\u2009 ]\d+|\u060c\d{{3}}(?!\d))*"
-    rf"(?=(?:st|nd|rd|th|er|re|e|ème|è|s)?(?!{_SPACED_WORD_CHAR}))"
+    rf"(?=(?:st|nd|rd|th|er|re|e|ème|è|s|bn|tn|m|k)?(?!{_SPACED_WORD_CHAR}))"
 )
 _PERCENT = re.compile(r"\s?(?:%|٪|‰|per ?cent|pour ?cent|prozent|por ?ciento)", re.IGNORECASE)
 
@@ -97,6 +97,9 @@ _SCALES = {w: v for w, v in _WORD_VALUE.items() if v >= 1000}
 _WORD_AFTER = re.compile(r"[\s\u00a0\u202f]+([^\W\d_]+)")
 # Chinese, Japanese and Korean write the scale right after the digits: "1,000万" states 10 000 000.
 _SCALE_SIGNS = {"千": 1e3, "万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8, "만": 1e4, "억": 1e8}
+_SUFFIX_SCALES = {"k": 1e3, "m": 1e6, "bn": 1e9, "tn": 1e12}
+_SCALE_SUFFIX = re.compile(r"(bn|tn|m|k)\b")
+_DECADE = re.compile(r"1\d\d0|20\d0")
 _MONTH_SIGN_AFTER = re.compile(r"\s?月")
 _SCALE_SIGN_AFTER = re.compile(f"[\\s\u00a0\u202f]?([{''.join(_SCALE_SIGNS)}])")
 
@@ -149,15 +152,22 @@ def find_numbers(text: str) -> list[Atom]:
             factor = _SCALES.get(scale.group(1).lower()) or _SCALE_SIGNS[scale.group(1)]
             keys |= {_fmt(float(key[2:]) * factor) for key in keys}
             end = scale.end()
+        suffix = _SCALE_SUFFIX.match(text, end)
+        if suffix:  # "£2.8bn"; "5m" may be metres, so the plain reading stays
+            keys |= {_fmt(float(key[2:]) * _SUFFIX_SCALES[suffix.group(1)]) for key in keys}
+            end = suffix.end()
+        if _DECADE.fullmatch(token) and text[end:end + 1] == "s":  # "the 1980s" are "los años 80"
+            keys |= {_fmt(int(token) % 100)}
         percent = _PERCENT.match(text, end)
         span_end = percent.end() if percent else end
         atoms.append(Atom("number", match.start(), span_end, text[match.start():span_end], keys))
     return sorted(atoms, key=lambda atom: atom.start)
 
 
-# "10:15", "10h15", "10 h 15", "14 h", "10.15 Uhr"; "p.m." adds twelve hours.
+# "10:15", "10h15", "10 h 15", "14 h", "10.15 Uhr", "5.30pm", "3 p.m."; "p.m." adds twelve hours.
 _TIME = re.compile(
-    r"(?<![\d.,:])(\d{1,2})(?:\s?(?::|h|\.(?=\d\d\s?Uhr))\s?(\d\d)|\s?h)(?![\w:])(\s?p\.?m\b\.?)?"
+    r"(?<![\d.,:])(\d{1,2})(?:\s?(?::|h|\.(?=\d\d\s?(?:Uhr|[ap]\.?m\b)))\s?(\d\d)|\s?h(?!\w)|(?=\s?[ap]\.?m\b))"
+    r"(?:\s?([ap])\.?m\b\.?)?(?![\w:])"
 )
 
 
@@ -168,7 +178,7 @@ def _times(text: str) -> list[Atom]:
         hour, minute = int(_digits(match.group(1))), int(_digits(match.group(2) or "0"))
         if hour > 24 or minute > 59:
             continue
-        hours = {hour, hour + 12} if match.group(3) and hour < 12 else {hour}
+        hours = {hour, hour + 12} if match.group(3) == "p" and hour < 12 else {hour}
         keys = {f"t:{h}:{minute:02d}" for h in hours} | ({_fmt(h) for h in hours} if minute == 0 else set())
         atoms.append(Atom("number", match.start(), match.end(), match.group(), frozenset(keys)))
     return atoms
@@ -185,7 +195,20 @@ def number_word_values(text: str) -> frozenset[str]:
     # Next to each other, or with a word between ("y", "and", "و" standing alone).
     neighbours = [*itertools.pairwise(values), *((a, c) for a, b, c in zip(values, values[1:], values[2:]) if b is None)]
     spelled |= {a + b for a, b in neighbours if _units_and_tens(a, b) or _units_and_tens(b, a)}
-    return frozenset(_fmt(v) for v in spelled | {cjk_numeral_value(m.group()) for m in _CJK_NUMERAL.finditer(text)})
+    spelled |= {cjk_numeral_value(m.group()) for m in _CJK_NUMERAL.finditer(text)}
+    spelled |= {roman_value(m.group()) for m in _ROMAN.finditer(text)}
+    return frozenset(_fmt(v) for v in spelled if v)
+
+
+# Centuries and sequels in Roman numerals: "XIXe siècle", "siglo XIX", "World War II" (not "I" or "V" alone).
+_ROMAN = re.compile(r"\b[IVXLC]{2,}(?=\b|e\b|ème\b)")
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+
+
+def roman_value(numeral: str) -> int:
+    """The value of a Roman numeral (a smaller digit before a larger one subtracts: "XIX" 19)."""
+    digits = [_ROMAN_VALUES[c] for c in numeral]
+    return sum(-d if d < after else d for d, after in itertools.zip_longest(digits, digits[1:], fillvalue=0))
 
 
 def _units_and_tens(units: int | None, tens: int | None) -> bool:

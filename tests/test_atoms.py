@@ -10,6 +10,7 @@ from align.atoms import (
     glossed_names,
     is_covered,
     is_telling_name,
+    number_word_values,
     profile,
     skeletons,
     with_glosses,
@@ -181,3 +182,14 @@ def test_a_name_glossed_once_is_stated_by_its_local_spelling():
     assert not is_covered(saipov, profile(later))
     assert is_covered(saipov, with_glosses(profile(later), later, glossed_names(chinese, "zh")))
     assert set(glossed_names("وقال سايفولو سايبوف (Sayfullo Saipov) إن", "ar")) == {"سايفولو", "سايبوف"}
+
+
+def test_english_notations_of_times_amounts_decades_and_centuries():
+    """NTREX es-en: "7.55am" is "a las 7:55", "the 1980s" "los años 80", "19th-century" "siglo XIX"."""
+    assert is_covered(find_numbers("found at 7.55am")[0], profile("encontrada a las 7:55"))
+    assert is_covered(find_numbers("at 4.40 p.m.")[0], profile("à 16h40"))
+    assert is_covered(find_numbers("the UK's £2.8bn market")[0], profile("un marché de 2,8 milliards"))
+    assert is_covered(find_numbers("In the 1980s at")[0], profile("En los años 80"))
+    assert is_covered(find_numbers("En los años 80")[0], profile("In the 1980s at"))
+    assert is_covered(find_numbers("a 19th-century conflict")[0], profile("un conflicto del siglo XIX"))
+    assert number_word_values("I was there") == frozenset()
