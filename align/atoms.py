@@ -192,9 +192,9 @@ def number_word_values(text: str) -> frozenset[str]:
     """
     values = [_spelled_value(w) for w in _words(text)]
     spelled = {v for v in values if v is not None}
-    # Next to each other, or with a word between ("y", "and", "و" standing alone).
-    neighbours = [*itertools.pairwise(values), *((a, c) for a, b, c in zip(values, values[1:], values[2:]) if b is None)]
-    spelled |= {a + b for a, b in neighbours if _units_and_tens(a, b) or _units_and_tens(b, a)}
+    if len(spelled) > 1:  # a compound: next to each other, or with a word between ("y", "and", "و" alone)
+        neighbours = [*itertools.pairwise(values), *((a, c) for a, b, c in zip(values, values[1:], values[2:]) if b is None)]
+        spelled |= {a + b for a, b in neighbours if _units_and_tens(a, b) or _units_and_tens(b, a)}
     spelled |= {cjk_numeral_value(m.group()) for m in _CJK_NUMERAL.finditer(text)}
     spelled |= {roman_value(m.group()) for m in _ROMAN.finditer(text)}
     return frozenset(_fmt(v) for v in spelled if v)
@@ -216,8 +216,9 @@ def _units_and_tens(units: int | None, tens: int | None) -> bool:
     return units is not None and tens is not None and 0 < units < 10 and tens in range(10, 100, 10)
 
 
+@lru_cache(maxsize=1 << 16)
 def _spelled_value(word: str) -> int | None:
-    """The value of a number word, also behind Arabic prefixes ("بعشرين" with twenty) or German "und" ("sechsunddreißig")."""
+    """Cached, as every word of every sentence is read. The value of a number word, also behind Arabic prefixes ("بعشرين" with twenty) or German "und" ("sechsunddreißig")."""
     if word in _WORD_VALUE:
         return _WORD_VALUE[word]
     for reading in _readings(word):
