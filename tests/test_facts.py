@@ -140,19 +140,22 @@ def test_seed_pair_reference_case():
     assert flagged_french < 0.1 * content
 
 
-def test_partly_translated_sentence_is_no_one_sided_sentence(encoder):
-    """NTREX bbc.381692 (fr/en, CC BY-SA 4.0), the French middle line cut at its last comma as
-    scripts/bench_omissions.py does. Left unpaired (as the aligner leaves them), neither middle
-    line is a one-sided sentence: the English one loses only what the cut French one lacks."""
-    french_lines = (FIXTURES / "partly.fr.txt").read_text(encoding="utf-8").splitlines()
+@pytest.mark.parametrize(("stem", "lost_from"), [("partly", "said it was"), ("window", "to dismantle")])
+def test_partly_translated_sentence_is_no_one_sided_sentence(encoder, stem, lost_from):
+    """NTREX bbc.381692 and reuters.218861 (fr/en, CC BY-SA 4.0), the French middle line cut at
+    its last comma as scripts/bench_omissions.py does. Left unpaired (as the aligner leaves them),
+    neither middle line is a one-sided sentence: the English one loses only what the cut French
+    one lacks. In reuters.218861 what the cut line keeps ("in a meeting with Moon this month")
+    lies inside one English clause, so only a word window of the English finds it."""
+    french_lines = (FIXTURES / f"{stem}.fr.txt").read_text(encoding="utf-8").splitlines()
     french_lines[1] = french_lines[1][:french_lines[1].rindex(",")] + "."
     french = _document("\n".join(french_lines) + "\n", "fr", french_lines)
-    english_text = (FIXTURES / "partly.en.txt").read_text(encoding="utf-8")
+    english_text = (FIXTURES / f"{stem}.en.txt").read_text(encoding="utf-8")
     english = _document(english_text, "en", english_text.splitlines())
     beads = [Bead((0,), (0,), 1.0), Bead((1,), (), 0.0), Bead((), (1,), 0.0), Bead((2,), (2,), 1.0)]
     facts = find_facts(french, english, beads, encoder, embed(encoder, french), embed(encoder, english))
     assert not [f for f in facts if f.kind == "sentence"]
-    lost = english_text.index("said it was")
+    lost = english_text.index(lost_from)
     assert any(f.side == "target" and f.kind == "clause" and f.start <= lost < f.end for f in facts)
 
 
