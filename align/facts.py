@@ -244,9 +244,10 @@ def _partly_told(
     part of one (see ``_parts``) then embeds closer to the other than either whole
     does, and about as close as a translation. The other side's sentences looked at
     are those of the gap the sentence sits in (see ``_gap``); word windows only for
-    those left unpaired there too, since a window of a few words that names the same
-    "Livingston" or "Paddington" as an aligned neighbour embeds close to it (planted
-    NTREX omissions: windows against every nearby sentence lost 3-6 orphans a pair).
+    those left unpaired there too or in the sentence's own bead, since a window of a
+    few words that names the same "Livingston" or "Paddington" as a neighbour aligned
+    elsewhere embeds close to it (planted NTREX omissions: windows against every
+    nearby sentence lost 3-6 orphans a pair).
     Maps each such sentence to the span (within it) of its part the other side
     tells, or None when it is the part.
     """
@@ -256,12 +257,13 @@ def _partly_told(
     for i in lonely:
         gap = _gap(beads, where[i])
         nearby = sorted(j for b in gap for j in (b.target if side == "source" else b.source))
-        alone = {j for b in gap if not (b.source and b.target) for j in (b.target if side == "source" else b.source)}
+        windowed = {j for b in gap if not (b.source and b.target) or i in (b.source if side == "source" else b.target)
+                    for j in (b.target if side == "source" else b.source)}
         text = doc.sentences[i].text
         own = [(span, text[slice(*span)], other_emb[[j]]) for j in nearby
-               for span in _parts(text, ratio * len(other_doc.sentences[j].text) if j in alone else 0)]
+               for span in _parts(text, ratio * len(other_doc.sentences[j].text) if j in windowed else 0)]
         theirs = [(None, other_doc.sentences[j].text[slice(*span)], emb[i][None]) for j in nearby
-                  for span in _parts(other_doc.sentences[j].text, len(text) / ratio if j in alone else 0)]
+                  for span in _parts(other_doc.sentences[j].text, len(text) / ratio if j in windowed else 0)]
         if nearby and (own or theirs):
             jobs.append((i, nearby, own + theirs))
     part_emb = _embed(encoder, {text for _, _, parts in jobs for _, text, _ in parts})
