@@ -7,7 +7,13 @@ import numpy as np
 import pytest
 
 from align.clauses import MIN_WORDS, split_clauses
-from align.facts import _length_excess, _without_one_sided, clause_scores, find_facts
+from align.facts import (
+    _length_excess,
+    _removal_gains,
+    _without_one_sided,
+    clause_scores,
+    find_facts,
+)
 from align.types import Bead, Document, Fact, Sentence
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -166,3 +172,14 @@ def _document(text: str, lang: str, sentences: list[str]) -> Document:
         spans.append(Sentence(sentence, pos, pos + len(sentence)))
         pos += len(sentence)
     return Document(text, lang, sentences=spans)
+
+
+def test_lonely_sentences_glued_from_both_sides_each_gain_by_leaving(encoder):
+    """NTREX bbc.381692 (fr/en): a bead "A B" facing "A' X", where B and X translate each
+    other nowhere in it. Each leaving brings its side closer only once the other side's
+    lonely one is out too; the translated pair's members lose by leaving."""
+    french = line_document(FIXTURES / "partly.fr.txt", "fr")
+    english = line_document(FIXTURES / "partly.en.txt", "en")
+    gains = _removal_gains([Bead((0, 1), (0, 2), 1.0)], french, english, encoder)
+    assert gains["source"][1] > 0 and gains["target"][2] > 0
+    assert gains["source"][0] < 0 and gains["target"][0] < 0
