@@ -10,6 +10,7 @@ from align.clauses import MIN_WORDS, split_clauses
 from align.facts import (
     _length_excess,
     _removal_gains,
+    _split_diagonal,
     _without_one_sided,
     clause_scores,
     find_facts,
@@ -183,3 +184,18 @@ def test_lonely_sentences_glued_from_both_sides_each_gain_by_leaving(encoder):
     gains = _removal_gains([Bead((0, 1), (0, 2), 1.0)], french, english, encoder)
     assert gains["source"][1] > 0 and gains["target"][2] > 0
     assert gains["source"][0] < 0 and gains["target"][0] < 0
+
+
+def test_two_pairs_merged_over_a_lost_clause_are_split_again():
+    """Four 1-1 pairs of even length, then two 2-2 beads whose members pair off diagonally
+    (orthogonal vectors): the one whose second target sentence is a third shorter is split into
+    its pairs, so the clause level sees the short pair; the one of even lengths stays whole."""
+    lengths = [(60, 60)] * 4 + [(60, 60), (60, 40), (60, 60), (60, 60)]
+    docs = []
+    for side in range(2):
+        texts = ["x" * pair[side] for pair in lengths]
+        docs.append(_document(" ".join(texts), "en", texts))
+    emb = np.eye(len(lengths), dtype=np.float32)
+    beads = [Bead((i,), (i,), 1.0) for i in range(4)] + [Bead((4, 5), (4, 5), 1.0), Bead((6, 7), (6, 7), 1.0)]
+    split = _split_diagonal(beads, docs[0], docs[1], emb, emb)
+    assert split == beads[:4] + [Bead((4,), (4,), 1.0), Bead((5,), (5,), 1.0), beads[5]]
