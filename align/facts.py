@@ -7,7 +7,8 @@
    same paragraph become one fact, because an analyst reads a missing paragraph
    as one missing story, not as five separate findings.
 2. Clauses: inside aligned beads, once the sentences found one-sided are taken
-   out of them (see ``_without_one_sided``), a clause is flagged when (a) removing
+   out of them (see ``_without_one_sided``) and pairs the aligner merged are split
+   again (see ``_split_diagonal``), a clause is flagged when (a) removing
    it makes its side *more* similar to the other side (the embedding without the
    clause is estimated from the bead's and the clause's, see ``_without``), (b) the
    other side covers it poorly, in itself and next to how well it covers the
@@ -192,8 +193,8 @@ def _lonely(
 
     Those of one-sided beads, and extras the aligner glued to a neighbour: in a bead
     with more sentences on this side than on the other, a member whose removal
-    brings the side closer to the other side (``gain``, see ``_removal_gains``), that shares no number, date or name
-    with the other side nearby (a translation that embeds poorly still states the
+    brings the side closer to the other side (``gain``, see ``_removal_gains``), that
+    shares no number, date or name with the other side nearby (a translation that embeds poorly still states the
     same "26" or "Palin"), while its side is longer than usual by at least half the
     member's share. In any bead of more than two sentences (two lonely sentences
     facing each other keep the sides' lengths even) such a member also counts when it
