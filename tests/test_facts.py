@@ -7,7 +7,14 @@ import numpy as np
 import pytest
 
 from align.clauses import MIN_WORDS, split_clauses
-from align.facts import _length_excess, _without_one_sided, clause_scores, find_facts
+from align.facts import (
+    _length_excess,
+    _removal_gains,
+    _split_diagonal,
+    _without_one_sided,
+    clause_scores,
+    find_facts,
+)
 from align.types import Bead, Document, Fact, Sentence
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -140,19 +147,22 @@ def test_seed_pair_reference_case():
     assert flagged_french < 0.1 * content
 
 
-def test_partly_translated_sentence_is_no_one_sided_sentence(encoder):
-    """NTREX bbc.381692 (fr/en, CC BY-SA 4.0), the French middle line cut at its last comma as
-    scripts/bench_omissions.py does. Left unpaired (as the aligner leaves them), neither middle
-    line is a one-sided sentence: the English one loses only what the cut French one lacks."""
-    french_lines = (FIXTURES / "partly.fr.txt").read_text(encoding="utf-8").splitlines()
+@pytest.mark.parametrize(("stem", "lost_from"), [("partly", "said it was"), ("window", "to dismantle")])
+def test_partly_translated_sentence_is_no_one_sided_sentence(encoder, stem, lost_from):
+    """NTREX bbc.381692 and reuters.218861 (fr/en, CC BY-SA 4.0), the French middle line cut at
+    its last comma as scripts/bench_omissions.py does. Left unpaired (as the aligner leaves them),
+    neither middle line is a one-sided sentence: the English one loses only what the cut French
+    one lacks. In reuters.218861 what the cut line keeps ("in a meeting with Moon this month")
+    lies inside one English clause, so only a word window of the English finds it."""
+    french_lines = (FIXTURES / f"{stem}.fr.txt").read_text(encoding="utf-8").splitlines()
     french_lines[1] = french_lines[1][:french_lines[1].rindex(",")] + "."
     french = _document("\n".join(french_lines) + "\n", "fr", french_lines)
-    english_text = (FIXTURES / "partly.en.txt").read_text(encoding="utf-8")
+    english_text = (FIXTURES / f"{stem}.en.txt").read_text(encoding="utf-8")
     english = _document(english_text, "en", english_text.splitlines())
     beads = [Bead((0,), (0,), 1.0), Bead((1,), (), 0.0), Bead((), (1,), 0.0), Bead((2,), (2,), 1.0)]
     facts = find_facts(french, english, beads, encoder, embed(encoder, french), embed(encoder, english))
     assert not [f for f in facts if f.kind == "sentence"]
-    lost = english_text.index("said it was")
+    lost = english_text.index(lost_from)
     assert any(f.side == "target" and f.kind == "clause" and f.start <= lost < f.end for f in facts)
 
 
@@ -163,3 +173,29 @@ def _document(text: str, lang: str, sentences: list[str]) -> Document:
         spans.append(Sentence(sentence, pos, pos + len(sentence)))
         pos += len(sentence)
     return Document(text, lang, sentences=spans)
+
+
+def test_lonely_sentences_glued_from_both_sides_each_gain_by_leaving(encoder):
+    """NTREX bbc.381692 (fr/en): a bead "A B" facing "A' X", where B and X translate each
+    other nowhere in it. Each leaving brings its side closer only once the other side's
+    lonely one is out too; the translated pair's members lose by leaving."""
+    french = line_document(FIXTURES / "partly.fr.txt", "fr")
+    english = line_document(FIXTURES / "partly.en.txt", "en")
+    gains = _removal_gains([Bead((0, 1), (0, 2), 1.0)], french, english, encoder)
+    assert gains["source"][1] > 0 and gains["target"][2] > 0
+    assert gains["source"][0] < 0 and gains["target"][0] < 0
+
+
+def test_two_pairs_merged_over_a_lost_clause_are_split_again():
+    """Four 1-1 pairs of even length, then two 2-2 beads whose members pair off diagonally
+    (orthogonal vectors): the one whose second target sentence is a third shorter is split into
+    its pairs, so the clause level sees the short pair; the one of even lengths stays whole."""
+    lengths = [(60, 60)] * 4 + [(60, 60), (60, 40), (60, 60), (60, 60)]
+    docs = []
+    for side in range(2):
+        texts = ["x" * pair[side] for pair in lengths]
+        docs.append(_document(" ".join(texts), "en", texts))
+    emb = np.eye(len(lengths), dtype=np.float32)
+    beads = [Bead((i,), (i,), 1.0) for i in range(4)] + [Bead((4, 5), (4, 5), 1.0), Bead((6, 7), (6, 7), 1.0)]
+    split = _split_diagonal(beads, docs[0], docs[1], emb, emb)
+    assert split == beads[:4] + [Bead((4,), (4,), 1.0), Bead((5,), (5,), 1.0), beads[5]]
