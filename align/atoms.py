@@ -565,16 +565,17 @@ def _words(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=1 << 14)
-def word_skeletons(text: str, *, every_reading: bool = True) -> frozenset[str]:
+def word_skeletons(text: str, *, every_reading: bool = True, lang: str | None = None) -> frozenset[str]:
     """Skeletons of every word of a text and of every two words run together, to look names up in any script.
 
     Pairs because a transliteration may split a name in two ("Pyongyang" ->
     "بيونغ يانج"). Without ``every_reading``, only each word's first reading
     (without prefix) and no pairs: for anchors between sentences, where every extra
     key is a chance of a false match (planted NTREX omissions: ar-en sentence recall
-    .74 -> .71 with them). Cached: sentences are asked twice.
+    .74 -> .71 with them). Cached: sentences are asked twice. Chinese is cut into
+    :func:`words` first: "科斯提·杨" gives "ks", "t", "yng", and so "kst" ~ "Kirsty".
     """
-    keys = [skeletons(w) for w in _HYPHENATED_WORD.findall(text)]
+    keys = [skeletons(w) for w in (words(text, lang) if lang == "zh" else _HYPHENATED_WORD.findall(text))]
     if not every_reading:
         return frozenset(k[0] for k in keys if k[0])
     joined = [_run_together(a[-1], b[-1]) for a, b in itertools.pairwise(keys)]
@@ -669,12 +670,12 @@ def with_glosses(sentence_profile: Profile, text: str, glosses: dict[str, frozen
     return Profile(sentence_profile.numbers, sentence_profile.dates, sentence_profile.skeletons.union(*named))
 
 
-def profile(text: str) -> Profile:
-    """Summarise a text so that atoms of the other version can be looked up in it."""
+def profile(text: str, lang: str | None = None) -> Profile:
+    """Summarise a text (in ``lang``) so that atoms of the other version can be looked up in it."""
     return Profile(
         numbers=number_keys(text),
         dates=frozenset().union(*(d.keys for d in find_dates(text))),
-        skeletons=word_skeletons(text),
+        skeletons=word_skeletons(text, lang=lang),
     )
 
 

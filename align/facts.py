@@ -776,7 +776,7 @@ def _name_similarities(names: list[_Candidate], encoder: Encoder) -> dict[tuple[
 def _profiles(doc: Document) -> list[atoms.Profile]:
     """What each sentence states, names glossed elsewhere in the document included (see :func:`atoms.glossed_names`)."""
     glosses = atoms.glossed_names(doc.text, doc.lang)
-    return [atoms.with_glosses(atoms.profile(s.text), s.text, glosses) for s in doc.sentences]
+    return [atoms.with_glosses(atoms.profile(s.text, doc.lang), s.text, glosses) for s in doc.sentences]
 
 
 def _other_side_wholes(profiles: dict[str, list[atoms.Profile]]) -> dict[str, atoms.Profile]:

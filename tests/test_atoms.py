@@ -193,3 +193,11 @@ def test_english_notations_of_times_amounts_decades_and_centuries():
     assert is_covered(find_numbers("En los años 80")[0], profile("In the 1980s at"))
     assert is_covered(find_numbers("a 19th-century conflict")[0], profile("un conflicto del siglo XIX"))
     assert number_word_values("I was there") == frozenset()
+
+
+def test_chinese_transliterations_are_spelled_word_by_word():
+    """NTREX zh: "科斯提·杨" is Kirsty Young, "皮涅拉斯" Pinellas, read syllable by syllable."""
+    chinese = profile("长期节目主持人科斯提·杨由于患病请了几个月的病假，皮涅拉斯郡", "zh")
+    for name in ("Kirsty Young", "Pinellas"):
+        assert is_covered(find_names(f"the host {name} was")[0], chinese), name
+    assert not is_covered(find_names("the host Kirsty Young was")[0], profile("长期节目主持人由于患病", "zh"))
