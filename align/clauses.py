@@ -29,7 +29,8 @@ _CLAUSE_OPENERS = {
     "الذي", "التي", "الذين", "اللذين", "اللتين", "اللواتي", "حيث", "لكن", "لكنّ", "لأن", "بينما",
     "عندما", "حين", "حتى", "كما", "إذ", "إذا", "بعد", "قبل", "بل", "أو", "ثم", "و",
 }
-_PUNCT_CUT = re.compile(r"[,;:،؛，；：、]\s*|\s+[—–-]\s+|\s*[(\[]|[)\]]\s*")
+# A comma or colon between digits is inside a number or a time ("1,000", "11:15"), not a cut.
+_PUNCT_CUT = re.compile(r"(?:(?<!\d)[,:]|[,:](?!\d)|[;،؛，；：、])\s*|\s+[—–-]\s+|\s*[(\[]|[)\]]\s*")
 _WORD = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]|[^\W\d_][^\W\u3040-\u30ff\u4e00-\u9fff]*|\d[\d.,]*")
 # Arabic verbs of saying and linking words glued to و/ف open new clauses ("وقال", "وأضاف", "فإن").
 _ARABIC_OPENER_PREFIX = re.compile(r"^[وف](?:قال|أضاف|أكد|أشار|إن|أن|لكن|هو|هي|تم|كان|كانت|ذلك|لذلك)")

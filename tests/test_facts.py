@@ -63,6 +63,14 @@ def test_clauses_cut_at_arabic_and_latin_punctuation():
     assert [a for a, _ in split_clauses(french)] == sorted(a for a, _ in split_clauses(french))
 
 
+def test_no_clause_cut_inside_a_number_or_a_time():
+    """NTREX ar: "الساعة 11:15 بالتوقيت الصيفي" was cut after "11:", leaving "15 ..." as a clause."""
+    text = "تعمل أسطوانات ديزرت آيلاند على راديو بي بي سي 4 يوم الأحد الساعة 11:15 بالتوقيت الصيفي البريطاني."
+    assert split_clauses(text) == [(0, len(text))]
+    english = "More than 1,000 people came, and they stayed until dawn."
+    assert [english[a:b] for a, b in split_clauses(english)] == ["More than 1,000 people came,", "and they stayed until dawn."]
+
+
 def test_truncated_french_sentence_points_at_the_arabic_final_clause(encoder):
     """The French last sentence lost its final clause: of the Arabic sentence's clauses, that one stands out.
 
