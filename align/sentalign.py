@@ -111,11 +111,10 @@ def anchor_chain(src: np.ndarray, tgt: np.ndarray, shared: dict[tuple[int, int],
     best_s, best_s_sim = _top_k(tgt, src, k)
     mean_s, mean_t = best_t_sim.mean(axis=1), best_s_sim.mean(axis=1)
 
-    weight: dict[tuple[int, int], float] = {}
-    for i, j, s in zip(np.repeat(np.arange(n), k), best_t.ravel(), best_t_sim.ravel()):
-        weight[(int(i), int(j))] = s / ((mean_s[i] + mean_t[j]) / 2)
-    for j, i, s in zip(np.repeat(np.arange(m), k), best_s.ravel(), best_s_sim.ravel()):
-        weight[(int(i), int(j))] = s / ((mean_s[i] + mean_t[j]) / 2)
+    # Ratio margin; the neighbourhoods' mean is floored so that zero vectors (blank text) give no pair.
+    pairs = [*zip(np.repeat(np.arange(n), k), best_t.ravel(), best_t_sim.ravel()),
+             *((i, j, s) for j, i, s in zip(np.repeat(np.arange(m), k), best_s.ravel(), best_s_sim.ravel()))]
+    weight = {(int(i), int(j)): float(s) / max((mean_s[i] + mean_t[j]) / 2, 1e-6) for i, j, s in pairs}
     for pair, strength in shared.items():
         weight[pair] = weight.get(pair, float(src[pair[0]] @ tgt[pair[1]])) + strength
     cands = sorted((i, j, w - 1.0) for (i, j), w in weight.items() if w > 1.0)
