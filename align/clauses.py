@@ -58,18 +58,19 @@ def split_clauses(text: str, min_words: int = MIN_WORDS) -> list[tuple[int, int]
     return [_trim(text, a, b) for a, b in _merge_short(text, pieces, min_words)]
 
 
-def _word_count(text: str) -> int:
+def word_count(text: str) -> int:
+    """Words of any script; a Chinese or Japanese character counts as one."""
     return len(_WORD.findall(text))
 
 
 def _merge_short(text: str, pieces: list[tuple[int, int]], min_words: int) -> list[tuple[int, int]]:
     merged: list[tuple[int, int]] = []
     for start, end in pieces:
-        if merged and (_word_count(text[start:end]) < min_words or _word_count(text[slice(*merged[-1])]) < min_words):
+        if merged and (word_count(text[start:end]) < min_words or word_count(text[slice(*merged[-1])]) < min_words):
             merged[-1] = (merged[-1][0], end)
         else:
             merged.append((start, end))
-    if len(merged) > 1 and _word_count(text[slice(*merged[-1])]) < min_words:
+    if len(merged) > 1 and word_count(text[slice(*merged[-1])]) < min_words:
         merged[-2:] = [(merged[-2][0], merged[-1][1])]
     return merged
 

@@ -207,3 +207,14 @@ def test_two_pairs_merged_over_a_lost_clause_are_split_again():
     beads = [Bead((i,), (i,), 1.0) for i in range(4)] + [Bead((4, 5), (4, 5), 1.0), Bead((6, 7), (6, 7), 1.0)]
     split = _split_diagonal(beads, docs[0], docs[1], emb, emb)
     assert split == beads[:4] + [Bead((4,), (4,), 1.0), Bead((5,), (5,), 1.0), beads[5]]
+
+
+def test_a_stray_attribution_is_no_one_sided_sentence():
+    """NTREX nytimes.184822, unmodified: the segmenter rightly cuts "تساءلت." (she asked) off the quote it
+    follows; glued to it against one English sentence, it is part of that sentence, not one the English lacks."""
+    from align.pipeline import pair
+
+    english, arabic = ((FIXTURES / f"asked.{lang}.txt").read_text(encoding="utf-8") for lang in ("en", "ar"))
+    result = pair(english, arabic, src_lang="en", tgt_lang="ar")
+    assert "تساءلت." in [s.text for s in result.target.sentences]
+    assert not [f.text for f in result.facts if f.kind == "sentence"]
