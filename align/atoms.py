@@ -47,10 +47,11 @@ _DECIMAL_SEPARATORS = ",.\u066b"
 _UNSPACED = "\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
 # A word character of a spaced script: a digit next to one is part of a word ("A380", "H1N1").
 _SPACED_WORD_CHAR = f"[^\\W{_UNSPACED}]"
-# Arabic joins "and", "in", "for" to the word after, digits too: "و2019", "ب30".
-_DIGIT_CLITICS = "وبلفك"
+# Arabic joins "and", "so", "in", "for", "like" to the word after, digits and months too:
+# "و2019", "ب30", "وأغسطس".
+_ARABIC_CLITICS = "وفبلك"
 _NUMBER = re.compile(
-    rf"(?<![^\W{_UNSPACED}{_DIGIT_CLITICS}])(?<!{_SPACED_WORD_CHAR}[{_DIGIT_CLITICS}])(?<!\d[.,])\d+(?:[,.'\u066b\u066c\u00a0\u202f\u2009 ]\d+|\u060c\d{{3}}(?!\d))*"
+    rf"(?<![^\W{_UNSPACED}{_ARABIC_CLITICS}])(?<!{_SPACED_WORD_CHAR}[{_ARABIC_CLITICS}])(?<!\d[.,])\d+(?:[,.'\u066b\u066c\u00a0\u202f\u2009 ]\d+|\u060c\d{{3}}(?!\d))*"
     rf"(?=(?:st|nd|rd|th|er|re|e|ème|è|s|bn|tn|m|k)?(?!{_SPACED_WORD_CHAR}))"
 )
 _PERCENT = re.compile(r"\s?(?:%|٪|‰|per ?cent|pour ?cent|prozent|por ?ciento)", re.IGNORECASE)
@@ -190,7 +191,7 @@ def number_word_values(text: str) -> frozenset[str]:
     Compounds count as their sum too: "thirty-six", "treinta y seis",
     "sechsunddreißig", "السادس والثلاثين" (the 36th), "ثلاثة عشر" (13).
     """
-    values = [_spelled_value(w) for w in _words(text)]
+    values = [_spelled_value(w) for w in _lowercase_words(text)]
     spelled = {v for v in values if v is not None}
     if len(spelled) > 1:  # a compound: next to each other, or with a word between ("y", "and", "و" alone)
         neighbours = [*itertools.pairwise(values), *((a, c) for a, b, c in zip(values, values[1:], values[2:]) if b is None)]
@@ -218,7 +219,10 @@ def _units_and_tens(units: int | None, tens: int | None) -> bool:
 
 @lru_cache(maxsize=1 << 16)
 def _spelled_value(word: str) -> int | None:
-    """Cached, as every word of every sentence is read. The value of a number word, also behind Arabic prefixes ("بعشرين" with twenty) or German "und" ("sechsunddreißig")."""
+    """The value of a number word, also behind Arabic prefixes ("بعشرين" with twenty) or German "und" ("sechsunddreißig").
+
+    Cached: every word of every sentence is read.
+    """
     if word in _WORD_VALUE:
         return _WORD_VALUE[word]
     for reading in _readings(word):
@@ -297,7 +301,6 @@ _DATE_PHRASE = re.compile(
     r"(?:" + "|".join(sorted((re.escape(w) for w in _DATE_WORDS), key=len, reverse=True)) + r")",
     re.IGNORECASE,
 )
-_ARABIC_CLITICS = "وفبلك"
 # German joins a weekday and a part of the day in one word: "Freitagabend", "Sonntagmorgens".
 _DAY_PART = re.compile(r"(?:früh|morgen|vormittag|mittag|nachmittag|abend|nacht)s?\b")
 # The case-insensitive alternation above is slow and most sentences name no date: a
@@ -522,7 +525,7 @@ _VOWELS = re.compile(r"[aeiouyw]")
 _DOUBLED = re.compile(r"(.)\1+")
 _LATIN_ARTICLE = re.compile(r"^(?:[Ee]l|[Aa]l)[-‐]")
 _ARABIC_ARTICLE = re.compile(r"^[وف]?(?:[بلك]?ال|لل)")
-_ARABIC_PREFIX = re.compile(r"^[وفبلك](?=\w{3})")
+_ARABIC_PREFIX = re.compile(rf"^[{_ARABIC_CLITICS}](?=\w{{3}})")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -560,7 +563,8 @@ def _readings(word: str) -> tuple[str, ...]:
     return (_ARABIC_PREFIX.sub("", word), word)
 
 
-def _words(text: str) -> list[str]:
+def _lowercase_words(text: str) -> list[str]:
+    """Letter runs, lowercased: what number words are looked up as."""
     return [w.lower() for w in _LETTERS.findall(text)]
 
 

@@ -197,12 +197,14 @@ def _lonely(
     Those of one-sided beads, and extras the aligner glued to a neighbour: in a bead
     with more sentences on this side than on the other, a member whose removal
     brings the side closer to the other side (``gain``, see ``_removal_gains``), that
-    shares no number, date or name with the other side nearby (a translation that embeds poorly still states the
-    same "26" or "Palin"), while its side is longer than usual by at least half the
-    member's share, unless it has fewer than MIN_WORDS words: a stray "تساءلت." (she asked)
-    the segmenter cut off a quote belongs to it (planted NTREX omissions: sentence precision
-    .909/.891 -> .917/.899 on ar-fr/ar-en, recall unchanged). In any bead of more than two sentences (two lonely sentences
-    facing each other keep the sides' lengths even) such a member also counts when it
+    shares no number, date or name with the other side nearby (a translation that
+    embeds poorly still states the same "26" or "Palin"), while its side is longer
+    than usual by at least half the member's share, unless it has fewer than
+    MIN_WORDS words: a stray "تساءلت." (she asked) the segmenter cut off a quote
+    belongs to it (planted NTREX omissions: sentence precision .909/.891 ->
+    .917/.899 on ar-fr/ar-en, recall unchanged). In any bead of more than two
+    sentences (two lonely sentences facing each other keep the sides' lengths
+    even) such a member also counts when it
     is as far from every sentence of the other side there as UNRELATED_DISTANCE,
     and its side is not shorter than usual. 1-1 beads are left alone: on
     NTREX planted omissions the orphan pairs the aligner makes there embed no farther
@@ -754,6 +756,12 @@ def _nearby(doc: Document, beads: list[Bead], k: int, side: str) -> str:
     return " ".join(doc.sentences[i].text for i in sorted(indices))
 
 
+def _profiles(doc: Document) -> list[atoms.Profile]:
+    """What each sentence states, names glossed elsewhere in the document included (see :func:`atoms.glossed_names`)."""
+    glosses = atoms.glossed_names(doc.text, doc.lang)
+    return [atoms.with_glosses(atoms.profile(s.text, doc.lang), s.text, glosses) for s in doc.sentences]
+
+
 def _context_profile(profiles: list[atoms.Profile], indices: tuple[int, ...]) -> atoms.Profile:
     """What the sentences ``indices`` and ATOM_CONTEXT sentences either side state."""
     return atoms.combine(profiles[max(indices[0] - ATOM_CONTEXT, 0):indices[-1] + ATOM_CONTEXT + 1])
@@ -782,12 +790,6 @@ def _name_similarities(names: list[_Candidate], encoder: Encoder) -> dict[tuple[
 
 
 # --- merging ------------------------------------------------------------------------
-
-
-def _profiles(doc: Document) -> list[atoms.Profile]:
-    """What each sentence states, names glossed elsewhere in the document included (see :func:`atoms.glossed_names`)."""
-    glosses = atoms.glossed_names(doc.text, doc.lang)
-    return [atoms.with_glosses(atoms.profile(s.text, doc.lang), s.text, glosses) for s in doc.sentences]
 
 
 def _other_side_wholes(profiles: dict[str, list[atoms.Profile]]) -> dict[str, atoms.Profile]:
