@@ -140,6 +140,12 @@ def find_numbers(text: str) -> list[Atom]:
     Digits naming a month ("11月", November) are the month's: :func:`find_dates` reads them.
     A time of day is one number whatever its notation: "10:15" = "10h15", "14 h" = "14:00 Uhr".
     """
+    return list(_numbers(text))
+
+
+@lru_cache(maxsize=1 << 14)
+def _numbers(text: str) -> tuple[Atom, ...]:
+    """Cached: the aligner, the sentence profiles and the atom check all read every sentence's numbers."""
     atoms = _times(text)
     for match in _NUMBER.finditer(text):
         token = match.group().rstrip(" \u00a0\u202f\u2009")
@@ -162,7 +168,7 @@ def find_numbers(text: str) -> list[Atom]:
         percent = _PERCENT.match(text, end)
         span_end = percent.end() if percent else end
         atoms.append(Atom("number", match.start(), span_end, text[match.start():span_end], keys))
-    return sorted(atoms, key=lambda atom: atom.start)
+    return tuple(sorted(atoms, key=lambda atom: atom.start))
 
 
 # "10:15", "10h15", "10 h 15", "14 h", "10.15 Uhr", "5.30pm", "3 p.m."; "p.m." adds twelve hours.
@@ -410,6 +416,17 @@ def _is_latin(word: str) -> bool:
     return all("LATIN" in unicodedata.name(c, "") for c in word if c.isalpha())
 
 
+def _opens_sentence(text: str, start: int) -> bool:
+    """Whether the word at ``start`` opens a sentence (and does not follow a title such as "M.").
+
+    Both patterns end at ``start``, so they are searched from just before the last
+    non-blank character: searching the whole text before every name was quadratic.
+    """
+    last = len(text[:start].rstrip())
+    return bool(_SENTENCE_START.search(text, max(0, last - 1), start)
+                and not _TITLE_ABBREVIATION.search(text, max(0, last - 4), start))
+
+
 def _strip_elision(word: str, start: int) -> tuple[str, int]:
     """Drop a French/Italian elided article: "l'Algérie" -> "Algérie"."""
     match = _ELISION.match(word)
@@ -478,8 +495,7 @@ def _names(text: str, *, german: bool) -> tuple[Atom, ...]:
             run = run[1:]
         if not run:
             continue
-        before = text[:run[0][1]]
-        opens_sentence = _SENTENCE_START.search(before) and not _TITLE_ABBREVIATION.search(before)
+        opens_sentence = _opens_sentence(text, run[0][1])
         if german and opens_sentence and len(run) > 1:  # "Nach Meinung": that capital is the sentence's
             run, opens_sentence = run[1:], False
         if not run or len(run) == 1 and (opens_sentence or _is_short_acronym(run[0][0])):
