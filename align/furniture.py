@@ -131,8 +131,10 @@ def _is_byline(text: str, tokens: list[str]) -> bool:
 
 def _is_low_letter(text: str, tokens: list[str]) -> bool:
     """Separators, page numbers, hashes: short lines that are mostly not letters."""
+    if len(tokens) > 6:
+        return False
     visible = sum(1 for char in text if not char.isspace())
-    return len(tokens) <= 6 and _letters(text) < 0.3 * visible
+    return _letters(text) < 0.3 * visible
 
 
 def classify_unit(text: str) -> str | None:
