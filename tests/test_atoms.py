@@ -201,3 +201,8 @@ def test_chinese_transliterations_are_spelled_word_by_word():
     for name in ("Kirsty Young", "Pinellas"):
         assert is_covered(find_names(f"the host {name} was")[0], chinese), name
     assert not is_covered(find_names("the host Kirsty Young was")[0], profile("长期节目主持人由于患病", "zh"))
+
+
+def test_capitals_opening_a_sentence_anywhere_in_a_text_are_no_names():
+    text = "Le ministre est arrivé. Hier, M. Deramchi a parlé. « Nous partirons », dit-il.\nSamedi il part."
+    assert [name.text for name in find_names(text)] == ["Deramchi"]

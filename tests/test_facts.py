@@ -9,6 +9,7 @@ import pytest
 from align.clauses import MIN_WORDS, split_clauses
 from align.facts import (
     _length_excess,
+    _others_median,
     _removal_gains,
     _split_diagonal,
     _without_one_sided,
@@ -218,3 +219,12 @@ def test_a_stray_attribution_is_no_one_sided_sentence():
     result = pair(english, arabic, src_lang="en", tgt_lang="ar")
     assert "تساءلت." in [s.text for s in result.target.sentences]
     assert not [f.text for f in result.facts if f.kind == "sentence"]
+
+
+def test_each_clause_is_compared_with_the_median_of_its_siblings():
+    rng = np.random.default_rng(7)
+    for size in range(2, 8):
+        values = rng.random(size).astype(np.float32)
+        values[-1] = values[0]  # ties take the same median whichever one is left out
+        expected = [np.median(np.delete(values, n)) for n in range(size)]
+        assert np.allclose(_others_median(values), expected, rtol=0, atol=1e-7)
