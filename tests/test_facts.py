@@ -83,7 +83,7 @@ def test_truncated_french_sentence_points_at_the_arabic_final_clause(encoder):
     french_emb, arabic_emb = embed(encoder, french), embed(encoder, arabic)
     beads = [Bead((i,), (i,), float(french_emb[i] @ arabic_emb[i])) for i in range(4)]
     scored = [(f, raw) for f, raw in clause_scores(french, arabic, beads, encoder, french_emb, arabic_emb,
-                                              _length_excess(french, arabic, beads), floor=None)
+                                              _length_excess(french, arabic, beads), prune=False)
               if f.side == "target" and f.start >= arabic.sentences[3].start]
     ranked = sorted(scored, key=lambda item: -item[1])
     final = next(raw for f, raw in scored if f.end == arabic.sentences[3].end and "مشيرا" in f.text)
