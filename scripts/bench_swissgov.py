@@ -58,15 +58,19 @@ def spearman(x: np.ndarray, y: np.ndarray) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("data", nargs="?", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("data", nargs="?", type=Path, default=DEFAULT_DATA,
+                        help=f"the gold file, or the folder holding it ({DEFAULT_DATA.name})")
     parser.add_argument("--limit", type=int, default=None, help="first N chunks only")
     parser.add_argument("--model", default=None)
     args = parser.parse_args()
     from align.pipeline import pair_documents, prepare
     from embeddings import load_encoder
 
+    data = args.data / DEFAULT_DATA.name if args.data.is_dir() else args.data
+    if not data.is_file():
+        parser.error(f"{data}: no such file")
     encoder = load_encoder(args.model)
-    rows = [json.loads(line) for line in args.data.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [json.loads(line) for line in data.read_text(encoding="utf-8").splitlines() if line.strip()]
     rows = rows[: args.limit] if args.limit else rows
     predicted, gold = [], []
     start = time.perf_counter()
@@ -84,7 +88,7 @@ def main() -> int:
     precision = (flagged & truth).sum() / max(flagged.sum(), 1)
     recall = (flagged & truth).sum() / max(truth.sum(), 1)
     f1 = 2 * precision * recall / max(precision + recall, 1e-9)
-    print(f"# SwissGov-RSD {args.data.name}, {len(rows)} chunks, {len(p)} scored tokens")
+    print(f"# SwissGov-RSD {data.name}, {len(rows)} chunks, {len(p)} scored tokens")
     print(f"{'spearman':>9} {'P':>6} {'R':>6} {'F1':>6} {'flagged%':>9} {'gold%':>6} {'s/chunk':>8}")
     print(f"{spearman(p, g):>9.3f} {precision:>6.3f} {recall:>6.3f} {f1:>6.3f} {100 * flagged.mean():>8.1f}% "
           f"{100 * truth.mean():>5.1f}% {(time.perf_counter() - start) / len(rows):>8.2f}")
