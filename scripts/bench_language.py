@@ -13,21 +13,20 @@ from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
 
+from benchdata import BENCHMARKS, existing_path
 from rich.console import Console
 from rich.table import Table
 
 from align.ingest import ingest_text
 from align.language import detect_language
 
-REPO = Path(__file__).resolve().parent.parent
-DEFAULT_DATA = REPO / ".." / "shared" / "benchmarks" / "ntrex-dev"
+DEFAULT_DATA = BENCHMARKS / "ntrex-dev"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("data", nargs="?", type=Path, default=DEFAULT_DATA, help="folder of <lang>/<id>.txt")
+    parser.add_argument("data", nargs="?", type=existing_path, default=str(DEFAULT_DATA), help="folder of <lang>/<id>.txt")
     args = parser.parse_args()
     detect_language("warm up the model")  # loading time is not detection time
 

@@ -21,13 +21,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchdata import BENCHMARKS, existing_path
 from rich.console import Console
 from rich.table import Table
 
 from align.batch import run_batch
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATA = ROOT.parent / "shared" / "benchmarks" / "ntrex-dev"
+DEFAULT_DATA = BENCHMARKS / "ntrex-dev"
 LANGUAGES = ("ar", "fr", "en", "de", "es", "zh")
 ONE_LANGUAGE_SHARE = 0.15  # documents kept in a single language (no counterpart at all)
 PARTIAL_SHARE = 0.3  # documents missing one to three languages
@@ -92,7 +93,7 @@ def seeds_check(seeds: Path, work: Path) -> dict[str, bool]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("data", nargs="?", default=str(DEFAULT_DATA))
+    parser.add_argument("data", nargs="?", type=existing_path, default=str(DEFAULT_DATA))
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--model", default=None)
     args = parser.parse_args(argv)

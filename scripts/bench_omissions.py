@@ -32,8 +32,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-DEFAULT_DATA = REPO.parent / "shared" / "benchmarks" / "ntrex-dev"
+from benchdata import BENCHMARKS, existing_path
+
+DEFAULT_DATA = BENCHMARKS / "ntrex-dev"
 TRUNCATE_SHARE = 0.3
 CUT = re.compile(r"[,،，]")
 
@@ -234,7 +235,7 @@ def ratio(a: float, b: float) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("data", nargs="?", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("data", nargs="?", type=existing_path, default=str(DEFAULT_DATA))
     parser.add_argument("--pairs", default="ar-fr,en-de,fr-en,ar-en")
     parser.add_argument("--docs", type=int, default=20, help="documents per language pair (62 in ntrex-dev)")
     parser.add_argument("--model", default=None, help="encoder spec for embeddings.load_encoder (default USE-m3)")

@@ -24,11 +24,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchdata import BENCHMARKS, existing_path
 from rich.console import Console
 from rich.table import Table
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATA = ROOT.parent / "shared" / "benchmarks" / "ntrex-dev"
+DEFAULT_DATA = BENCHMARKS / "ntrex-dev"
 LANGUAGES = ("ar", "fr", "en", "de", "es", "zh")
 LINES_PER_SOURCE = (3, 6)  # consecutive lines taken from each of a story's two documents
 
@@ -86,7 +86,7 @@ def run_phase(paths: list[Path], db: Path) -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("data", nargs="?", default=str(DEFAULT_DATA))
+    parser.add_argument("data", nargs="?", type=existing_path, default=str(DEFAULT_DATA))
     parser.add_argument("--n", type=int, default=10_000, help="reports in the first batch")
     parser.add_argument("--add", type=int, default=100, help="reports added in the second batch")
     parser.add_argument("--seed", type=int, default=7)

@@ -26,14 +26,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sentencex
+from benchdata import BENCHMARKS, existing_path
 from rich.console import Console
 from rich.table import Table
 
 from align.segment import segment
 from align.types import Block
 
-REPO = Path(__file__).resolve().parent.parent
-DEFAULT_DATA = REPO / ".." / "shared" / "benchmarks" / "ntrex-dev"
+DEFAULT_DATA = BENCHMARKS / "ntrex-dev"
 UNSPACED_LANGUAGES = {"zh", "ja"}
 
 
@@ -133,7 +133,7 @@ def show_errors(doc: RunningText, predicted: set[int], limit: int, console: Cons
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
-        "data", nargs="?", type=Path, default=DEFAULT_DATA, help="ntrex-dev folder (one folder per language)"
+        "data", nargs="?", type=existing_path, default=str(DEFAULT_DATA), help="ntrex-dev folder (one folder per language)"
     )
     parser.add_argument("--langs", default="ar,fr,en,de,es,zh", help="comma-separated language folders")
     parser.add_argument("--errors", type=int, default=0, help="print up to N errors of ours per language and variant")

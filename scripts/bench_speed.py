@@ -26,11 +26,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchdata import BENCHMARKS, existing_path
 from rich.console import Console
 from rich.table import Table
 
-REPO = Path(__file__).resolve().parent.parent
-DEFAULT_DATA = REPO / ".." / "shared" / "benchmarks" / "ntrex-dev"
+DEFAULT_DATA = BENCHMARKS / "ntrex-dev"
 SOURCE_LANGS = ("fr", "es")
 TARGET_LANGS = ("ar", "de")
 
@@ -72,7 +72,7 @@ def timed(command: list[str], cache_dir: str) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("data", nargs="?", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("data", nargs="?", type=existing_path, default=str(DEFAULT_DATA))
     parser.add_argument("--sizes", default="500,1000,2000", help="sentences a side, comma-separated")
     args = parser.parse_args()
 

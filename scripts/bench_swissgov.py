@@ -14,12 +14,11 @@ import argparse
 import json
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
+from benchdata import BENCHMARKS, existing_path
 
-REPO = Path(__file__).resolve().parent.parent
-DEFAULT_DATA = REPO.parent / "shared" / "benchmarks" / "swissgov-rsd-dev" / "gold_admin_fr.jsonl"
+DEFAULT_DATA = BENCHMARKS / "swissgov-rsd-dev" / "gold_admin_fr.jsonl"
 
 
 def token_text(tokens: list[str]) -> tuple[str, list[tuple[int, int]]]:
@@ -58,7 +57,7 @@ def spearman(x: np.ndarray, y: np.ndarray) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("data", nargs="?", type=Path, default=DEFAULT_DATA,
+    parser.add_argument("data", nargs="?", type=existing_path, default=str(DEFAULT_DATA),
                         help=f"the gold file, or the folder holding it ({DEFAULT_DATA.name})")
     parser.add_argument("--limit", type=int, default=None, help="first N chunks only")
     parser.add_argument("--model", default=None)

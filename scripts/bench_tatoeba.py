@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from benchdata import BENCHMARKS, existing_path
 from rich.console import Console
 from rich.table import Table
 
 from embeddings import load_encoder, margin_matrix
 
-REPO = Path(__file__).resolve().parent.parent
-DEFAULT_DATA = REPO / ".." / "shared" / "benchmarks" / "tatoeba"
+DEFAULT_DATA = BENCHMARKS / "tatoeba"
 
 
 @dataclass
@@ -52,7 +52,7 @@ def score_pair(foreign: np.ndarray, english: np.ndarray, k: int) -> PairScores:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("data", nargs="?", type=Path, default=DEFAULT_DATA, help="folder of tatoeba.xxx-eng.* files")
+    parser.add_argument("data", nargs="?", type=existing_path, default=str(DEFAULT_DATA), help="folder of tatoeba.xxx-eng.* files")
     parser.add_argument("--models", default="use,e5", help="comma-separated encoder specs (load_encoder)")
     parser.add_argument("--langs", default="ara,fra,deu", help="comma-separated ISO 639-3 codes paired with eng")
     parser.add_argument("--k", type=int, default=4, help="neighbours for the ratio margin")

@@ -31,13 +31,13 @@ import ast
 import time
 from pathlib import Path
 
+from benchdata import BENCHMARKS, existing_path
 from rich.console import Console
 from rich.table import Table
 
 from align.pipeline import pair
 
-REPO = Path(__file__).resolve().parent.parent
-DEFAULT_DATA = REPO / ".." / "shared" / "benchmarks" / "textberg-dev"
+DEFAULT_DATA = BENCHMARKS / "textberg-dev"
 
 BeadKey = tuple[tuple[int, ...], tuple[int, ...]]
 
@@ -119,7 +119,7 @@ def facts_table(result, gold: list[BeadKey]) -> Table:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("data", nargs="?", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("data", nargs="?", type=existing_path, default=str(DEFAULT_DATA))
     parser.add_argument("--model", default=None, help="encoder spec (default: USE multilingual v3)")
     parser.add_argument("--errors", type=int, default=0, help="print the first N gold beads missed")
     parser.add_argument("--facts", action="store_true", help="also score the one-sided facts against gold")
