@@ -63,6 +63,11 @@ def word_count(text: str) -> int:
     return len(_WORD.findall(text))
 
 
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """Where the words of :func:`word_count` are."""
+    return [match.span() for match in _WORD.finditer(text)]
+
+
 def _merge_short(text: str, pieces: list[tuple[int, int]], min_words: int) -> list[tuple[int, int]]:
     merged: list[tuple[int, int]] = []
     for start, end in pieces:

@@ -228,3 +228,12 @@ def test_each_clause_is_compared_with_the_median_of_its_siblings():
         values[-1] = values[0]  # ties take the same median whichever one is left out
         expected = [np.median(np.delete(values, n)) for n in range(size)]
         assert np.allclose(_others_median(values), expected, rtol=0, atol=1e-7)
+
+
+def test_a_clause_the_other_side_says_at_the_end_of_a_longer_one_is_not_flagged():
+    """The French closes with "et vice-versa"; the Arabic ends a longer clause with "والعكس صحيح"."""
+    from align.pipeline import load, pair
+
+    result = pair(load(SEEDS / "001_b786fb708fc180cb.txt"), load(SEEDS / "002_cd5cc42a566c1068.txt"))
+    assert "والعكس صحيح" in result.target.text
+    assert not [f for f in result.facts if "vice-versa" in f.text]
