@@ -582,7 +582,8 @@ def clause_scores(
     # a longer clause of its own ("et vice-versa" / "... والعكس صحيح"), so its sentences' first and
     # last words, as many as the clause would take there, may cover it too.
     ratio = {side: _chars_ratio(beads, side, docs[side], docs[other]) for side, other in zip(SIDES, SIDES[::-1])}
-    ends = {n: [end for j in members for end in _ends(other_doc.sentences[j].text, len(piece.text) / ratio[piece.side])]
+    ends = {n: [text[a:b] for j in members for text in [other_doc.sentences[j].text]
+                for a, b in _edges(text, len(piece.text) / ratio[piece.side] / max(len(text), 1), shortest=2)]
             for n, (piece, _, _, other_doc, members) in enumerate(candidates)
             if piece.kind == "clause" and raws[n] > CLAUSE_THRESHOLD}
     emb |= _embed(encoder, {t for texts in ends.values() for t in texts} - emb.keys())
@@ -599,15 +600,6 @@ def clause_scores(
 def _coverage(emb: dict[str, np.ndarray], piece: _Piece, other: np.ndarray, texts: list[str]) -> float:
     """How well the other side's bead (``other``) or any of ``texts`` says the piece: the best cosine."""
     return float((np.stack([other, *(emb[t] for t in texts)]) @ emb[piece.text]).max())
-
-
-def _ends(text: str, chars: float) -> list[str]:
-    """The first and the last words of a text, about ``chars`` characters each (two words at least, half at most)."""
-    words = word_spans(text)
-    count = min(max(round(len(words) * chars / max(len(text), 1)), 2), len(words) // 2)
-    if count < 2:
-        return []
-    return [text[words[0][0]:words[count - 1][1]], text[words[-count][0]:words[-1][1]]]
 
 
 def _suspects(beads: list[Bead], excess_of: dict[str, list[float]]) -> dict[str, list[bool]]:
@@ -686,11 +678,12 @@ def _pieces(
     return pieces
 
 
-def _edges(text: str, share: float) -> list[tuple[int, int]]:
-    """The head and the tail of a text, each ``share`` of it (at most half), cut at word boundaries."""
-    words = [m.span() for m in re.finditer(r"\S+", text)]
-    count = min(max(round(share * len(words)), MIN_WORDS), len(words) // 2)
-    if count < MIN_WORDS:
+def _edges(text: str, share: float, shortest: int = MIN_WORDS) -> list[tuple[int, int]]:
+    """The head and the tail of a text, each ``share`` of its words (at least ``shortest``, at most
+    half), as spans; the whole text when it is too short for that."""
+    words = word_spans(text)
+    count = min(max(round(share * len(words)), shortest), len(words) // 2)
+    if count < shortest:
         return [(0, len(text))]
     return [(words[0][0], words[count - 1][1]), (words[-count][0], words[-1][1])]
 
