@@ -62,7 +62,7 @@ SIBLING_WEIGHT = 0.3
 # would be flagged gets a second look at the ends of the other side's sentences (see
 # clause_scores). Planted NTREX truncations, clause recall on ar-fr/en-de/fr-en/ar-en:
 # .629/.728/.655/.674 with 0.1 for both and no second look, .682/.751/.705/.705 now
-# (six pairs not tuned on: +.020 to +.120), for 0.5-1.9 more points of clean characters
+# (six pairs not tuned on: +.026 to +.160), for 0.2-1.9 more points of clean characters
 # flagged (at most 5.9%, zh-ar).
 CLAUSE_THRESHOLD = -0.05
 SENTENCE_PIECE_THRESHOLD = 0.1
