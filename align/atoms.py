@@ -50,9 +50,11 @@ _SPACED_WORD_CHAR = f"[^\\W{_UNSPACED}]"
 # Arabic joins "and", "so", "in", "for", "like" to the word after, digits and months too:
 # "و2019", "ب30", "وأغسطس".
 _ARABIC_CLITICS = "وفبلك"
+# Scales written right after the digits in English news: "£2.8bn", "$5m", "30k".
+_SUFFIX_SCALES = {"k": 1e3, "m": 1e6, "bn": 1e9, "tn": 1e12}
 _NUMBER = re.compile(
     rf"(?<![^\W{_UNSPACED}{_ARABIC_CLITICS}])(?<!{_SPACED_WORD_CHAR}[{_ARABIC_CLITICS}])(?<!\d[.,])\d+(?:[,.'\u066b\u066c\u00a0\u202f\u2009 ]\d+|\u060c\d{{3}}(?!\d))*"
-    rf"(?=(?:st|nd|rd|th|er|re|e|ème|è|s|bn|tn|m|k)?(?!{_SPACED_WORD_CHAR}))"
+    rf"(?=(?:st|nd|rd|th|er|re|e|ème|è|s|{'|'.join(_SUFFIX_SCALES)})?(?!{_SPACED_WORD_CHAR}))"
 )
 _PERCENT = re.compile(r"\s?(?:%|٪|‰|per ?cent|pour ?cent|prozent|por ?ciento)", re.IGNORECASE)
 
@@ -98,8 +100,7 @@ _SCALES = {w: v for w, v in _WORD_VALUE.items() if v >= 1000}
 _WORD_AFTER = re.compile(r"[\s\u00a0\u202f]+([^\W\d_]+)")
 # Chinese, Japanese and Korean write the scale right after the digits: "1,000万" states 10 000 000.
 _SCALE_SIGNS = {"千": 1e3, "万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8, "만": 1e4, "억": 1e8}
-_SUFFIX_SCALES = {"k": 1e3, "m": 1e6, "bn": 1e9, "tn": 1e12}
-_SCALE_SUFFIX = re.compile(r"(bn|tn|m|k)\b")
+_SCALE_SUFFIX = re.compile(rf"({'|'.join(_SUFFIX_SCALES)})\b")
 _DECADE = re.compile(r"1\d\d0|20\d0")
 _MONTH_SIGN_AFTER = re.compile(r"\s?月")
 _SCALE_SIGN_AFTER = re.compile(f"[\\s\u00a0\u202f]?([{''.join(_SCALE_SIGNS)}])")

@@ -582,8 +582,7 @@ def clause_scores(
     # a longer clause of its own ("et vice-versa" / "... والعكس صحيح"), so its sentences' first and
     # last words, as many as the clause would take there, may cover it too.
     ratio = {side: _chars_ratio(beads, side, docs[side], docs[other]) for side, other in zip(SIDES, SIDES[::-1])}
-    ends = {n: [text[a:b] for j in members for text in [other_doc.sentences[j].text]
-                for a, b in _edges(text, len(piece.text) / ratio[piece.side] / max(len(text), 1), shortest=2)]
+    ends = {n: _sentence_ends(other_doc, members, len(piece.text) / ratio[piece.side])
             for n, (piece, _, _, other_doc, members) in enumerate(candidates)
             if piece.kind == "clause" and raws[n] > CLAUSE_THRESHOLD}
     emb |= _embed(encoder, {t for texts in ends.values() for t in texts} - emb.keys())
@@ -600,6 +599,12 @@ def clause_scores(
 def _coverage(emb: dict[str, np.ndarray], piece: _Piece, other: np.ndarray, texts: list[str]) -> float:
     """How well the other side's bead (``other``) or any of ``texts`` says the piece: the best cosine."""
     return float((np.stack([other, *(emb[t] for t in texts)]) @ emb[piece.text]).max())
+
+
+def _sentence_ends(doc: Document, indices: tuple[int, ...], chars: float) -> list[str]:
+    """The first and the last words of each of these sentences, about ``chars`` characters each (two words at least)."""
+    return [text[a:b] for text in (doc.sentences[i].text for i in indices)
+            for a, b in _edges(text, chars / max(len(text), 1), shortest=2)]
 
 
 def _suspects(beads: list[Bead], excess_of: dict[str, list[float]]) -> dict[str, list[bool]]:
