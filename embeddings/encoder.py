@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Protocol, runtime_checkable
@@ -34,6 +35,34 @@ class Encoder(Protocol):
 def available_cores() -> int:
     """Cores this process may run on (the affinity mask, not the machine total)."""
     return len(os.sched_getaffinity(0))
+
+
+_lent_cores: list[Callable[[], bool]] = []
+_lent_cores_lock = threading.Lock()
+
+
+@contextmanager
+def lending_core(busy: Callable[[], bool]) -> Iterator[None]:
+    """While ``busy()`` is true, encoders leave a core to other work (a child process, say).
+
+    An encoder's BLAS threads wait on each other when a third busy thread shares
+    two cores, so work run beside an encoder makes both slower unless the encoder
+    steps aside; it takes the core back, chunk by chunk, once ``busy()`` turns false.
+    """
+    with _lent_cores_lock:
+        _lent_cores.append(busy)
+    try:
+        yield
+    finally:
+        with _lent_cores_lock:
+            _lent_cores.remove(busy)
+
+
+def encoding_threads() -> int:
+    """Threads an encoder should run now: the available cores less those lent (at least one)."""
+    with _lent_cores_lock:
+        lent = sum(1 for busy in _lent_cores if busy())
+    return max(1, available_cores() - lent)
 
 
 def normalise_rows(vectors: np.ndarray) -> np.ndarray:

@@ -22,13 +22,19 @@ from embeddings import (
     VectorIndex,
     default_cache_dir,
     knn_mean,
+    lending_core,
     load_encoder,
     margin_matrix,
     ratio_margin,
 )
 from embeddings.backends import NativeUseTokenizer
 from embeddings.cache import LEGACY_CACHE_FILE
-from embeddings.encoder import Encoder, encode_in_chunks
+from embeddings.encoder import (
+    Encoder,
+    available_cores,
+    encode_in_chunks,
+    encoding_threads,
+)
 
 FIXTURE = Path(__file__).parent / "fixtures" / "embeddings" / "seed_sentences.json"
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -173,6 +179,25 @@ def test_chunked_encoding_with_progress_matches_one_batch() -> None:
     chunked = encode_in_chunks(encoder.encode, texts, encoder.dim, chunk_size=3, progress=True)
     assert [len(batch) for batch in encoder.batches] == [3, 3, 3, 1]
     np.testing.assert_allclose(chunked, encoder.encode(texts), atol=1e-6)
+
+
+def test_a_lent_core_is_taken_back_once_the_work_beside_ends() -> None:
+    cores = available_cores()
+    busy = True
+    with lending_core(lambda: busy):
+        assert encoding_threads() == max(1, cores - 1)
+        busy = False
+        assert encoding_threads() == cores
+    assert encoding_threads() == cores
+
+
+def test_use_encoder_steps_aside_while_a_core_is_lent(use_encoder: Encoder) -> None:
+    backend = use_encoder._loaded()._model  # type: ignore[attr-defined]
+    with lending_core(lambda: True):
+        use_encoder.encode(["Le ministre est arrivé à Tripoli."])
+        assert backend.threads == max(1, available_cores() - 1)
+    use_encoder.encode(["Le ministre est arrivé à Tripoli."])
+    assert backend.threads == available_cores()
 
 
 # --- cache ------------------------------------------------------------------------------

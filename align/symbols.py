@@ -1,0 +1,80 @@
+"""What each sentence states in comparable form, read once for the aligner and the fact finder.
+
+The aligner's anchors (:func:`align.anchors.shared_anchors`) and the one-sided facts
+(:mod:`align.facts`) both need every sentence's numbers, dates and names. Reading
+them is pure Python and needs no embedding, so :func:`read_beside` reads them in a
+child process while this one encodes, on a core the encoder lends
+(:func:`embeddings.lending_core`). At 2,000 sentences a side that takes about a
+second off ``align pair`` (scripts/bench_speed.py).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from align import atoms
+from align.anchors import sentence_keys
+from align.segment import sentence_texts
+from align.types import Document
+from embeddings import lending_core
+from embeddings.encoder import available_cores
+
+# Under this many sentences in all, reading them takes less time than starting a process.
+BESIDE_MIN_SENTENCES = 200
+
+
+@dataclass(frozen=True)
+class Symbols:
+    """Per sentence of a document: its anchor keys, what it states and its atoms.
+
+    ``keys`` are :func:`align.anchors.sentence_keys`; ``profiles`` are
+    :func:`align.atoms.profile`, with the names the document glosses elsewhere
+    (:func:`align.atoms.with_glosses`); ``atoms`` are :func:`align.atoms.find_atoms`,
+    with offsets into the sentence.
+    """
+
+    keys: list[frozenset[str]]
+    profiles: list[atoms.Profile]
+    atoms: list[list[atoms.Atom]]
+
+
+def read_symbols(doc: Document) -> Symbols:
+    """Read every sentence of a segmented document."""
+    glosses = atoms.glossed_names(doc.text, doc.lang)
+    return Symbols(
+        keys=[sentence_keys(text) for text in sentence_texts(doc)],
+        profiles=[atoms.with_glosses(atoms.profile(s.text, doc.lang), s.text, glosses) for s in doc.sentences],
+        atoms=[atoms.find_atoms(s.text, doc.lang) for s in doc.sentences],
+    )
+
+
+def _read_all(docs: list[Document]) -> list[Symbols]:
+    return [read_symbols(doc) for doc in docs]
+
+
+@contextmanager
+def read_beside(docs: Sequence[Document]) -> Iterator[Callable[[], list[Symbols]]]:
+    """Read the documents' symbols while the ``with`` block runs; yields the function that returns them.
+
+    A forked child does the reading (it inherits every module already imported,
+    so it starts in milliseconds) and, until it is done, encoders leave it a
+    core. The reading stays in this process with a single core, where fork is
+    not the safe default (only Linux), and for short documents.
+    """
+    docs = list(docs)
+    if (
+        sum(len(doc.sentences) for doc in docs) < BESIDE_MIN_SENTENCES
+        or available_cores() < 2
+        or not sys.platform.startswith("linux")
+    ):
+        yield lambda: _read_all(docs)
+        return
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+        future = pool.submit(_read_all, docs)
+        with lending_core(lambda: not future.done()):
+            yield future.result
