@@ -444,9 +444,10 @@ def _banded_dp(scorer: _Scorer, shapes: list[tuple[int, int]], lo: np.ndarray, h
     skip = scorer.params.skip_cost
     shape_a, shape_b = (np.array(side) for side in zip(*shapes))
     max_a = int(shape_a.max())
+    merged = (shape_a > 0) & (shape_b > 0)
     recent = np.full((max_a + 1, int(hi[-1]) + 1), np.inf)  # row i at i % (max_a + 1)
     back_rows: list[np.ndarray] = []
-    block, block_rows, first_col = np.empty(0), np.empty(0, dtype=np.int64), 0
+    beads, block_rows, first_col = np.empty(0), np.empty(0, dtype=np.int64), 0
     for i in range(len(lo)):
         cols = np.arange(lo[i], hi[i] + 1)
         if i == 0:
@@ -457,13 +458,13 @@ def _banded_dp(scorer: _Scorer, shapes: list[tuple[int, int]], lo: np.ndarray, h
             if not len(block_rows) or i > block_rows[-1]:
                 block_rows = np.arange(i, min(i + DP_BLOCK, len(lo)))
                 first_col = int(lo[block_rows].min())
-                block = scorer.block_costs(block_rows, np.arange(first_col, int(hi[block_rows].max()) + 1))
-            costs = block[i - block_rows[0], :, :, lo[i] - first_col:hi[i] - first_col + 1]
-            usable = (shape_a >= 1) & (shape_a <= i)  # 0-1 beads chain afterwards
-            bead = np.full((len(shapes), len(cols)), np.inf)
-            bead[usable & (shape_b == 0)] = skip
-            merged = usable & (shape_b > 0)
-            bead[merged] = costs[shape_a[merged] - 1, shape_b[merged] - 1]
+                costs = scorer.block_costs(block_rows, np.arange(first_col, int(hi[block_rows].max()) + 1))
+                # Each shape's bead cost, by row and column; 0-1 beads chain afterwards.
+                beads = np.full((len(block_rows), len(shapes), costs.shape[-1]), np.inf)
+                beads[:, (shape_a == 1) & (shape_b == 0)] = skip
+                beads[:, merged] = costs[:, shape_a[merged] - 1, shape_b[merged] - 1]
+                beads[shape_a[None, :] > block_rows[:, None]] = np.inf  # more source sentences than the row has
+            bead = beads[i - block_rows[0], :, lo[i] - first_col:hi[i] - first_col + 1]
             starts = cols - shape_b[:, None]
             prev = recent[(i - shape_a[:, None]) % len(recent), np.maximum(starts, 0)]
             totals = np.where(starts >= 0, prev, np.inf) + bead
