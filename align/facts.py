@@ -28,6 +28,7 @@ already says it.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import operator
 import re
@@ -144,7 +145,8 @@ def find_facts(
     sentence = sentence_facts(source, target, beads, encoder, source_emb, target_emb, keys)
     shared = _split_diagonal(_without_one_sided(beads, source, target, sentence), source, target, source_emb, target_emb)
     excess_of = _length_excess(source, target, shared)
-    clause = clause_facts(source, target, shared, encoder, source_emb, target_emb, excess_of)
+    clauses = {side: read[side].clauses for side in SIDES}
+    clause = clause_facts(source, target, shared, encoder, source_emb, target_emb, excess_of, clauses)
     whole = _other_side_wholes({side: read[side].profiles for side in SIDES})
     atom = atom_facts(source, target, shared, encoder, read, whole, excess_of)
     return merge_facts(sentence + clause, atom, source, target, whole)
@@ -512,10 +514,11 @@ def clause_facts(
     source_emb: np.ndarray,
     target_emb: np.ndarray,
     excess_of: dict[str, list[float]],
+    clauses: dict[str, list[list[tuple[int, int]]]],
 ) -> list[Fact]:
     """Clauses of aligned beads that the other side does not carry (see module docstring)."""
     facts = []
-    for piece, raw in clause_scores(source, target, beads, encoder, source_emb, target_emb, excess_of):
+    for piece, raw in clause_scores(source, target, beads, encoder, source_emb, target_emb, excess_of, clauses):
         threshold = _threshold(piece.kind)
         if raw > threshold:
             score = 1 / (1 + np.exp(-(raw - threshold) / CLAUSE_SCORE_SCALE))
@@ -536,6 +539,7 @@ def clause_scores(
     source_emb: np.ndarray,
     target_emb: np.ndarray,
     excess_of: dict[str, list[float]],
+    clauses: dict[str, list[list[tuple[int, int]]]],
     prune: bool = True,
 ) -> list[tuple[Fact, float]]:
     """Clauses of the suspect aligned beads with their raw score (flagged above :func:`_threshold`).
@@ -549,7 +553,8 @@ def clause_scores(
     clause level encodes. A clause that would still be flagged is given a second look
     (see the comment there). A one-sentence side is that sentence's embedding
     (``source_emb``, ``target_emb``); a longer one is encoded joined (see ``_side_text``).
-    ``excess_of`` is :func:`_length_excess` of these beads.
+    ``excess_of`` is :func:`_length_excess` of these beads, ``clauses`` each side's
+    sentences' :func:`align.clauses.split_clauses`.
     """
     docs = {"source": source, "target": target}
     sentence_emb = {"source": source_emb, "target": target_emb}
@@ -563,14 +568,15 @@ def clause_scores(
             if not suspect[side][k]:
                 continue
             span = _bead_span(docs[side], members[side])
-            pieces = _pieces(docs[side], members[side], side, span, excess_of[side][k])
+            pieces = _pieces(docs[side], clauses[side], members[side], side, span, excess_of[side][k])
             if len(pieces) >= 2:
                 mine, theirs = (_side_text(docs[s], members[s]) or sentence_emb[s][members[s][0]] for s in (side, other))
-                jobs.append((mine, theirs, pieces, excess_of[side][k], docs[other], members[other]))
+                covers = _clauses_of(docs[other], clauses[other], members[other])
+                jobs.append((mine, theirs, pieces, excess_of[side][k], docs[other], members[other], covers))
     emb = _embed(encoder, {t for mine, theirs, pieces, *_ in jobs
                            for t in (mine, theirs, *(p.text for p in pieces)) if isinstance(t, str)})
-    candidates = []  # (piece, its score before coverage, the other side's bead vector, document, sentences)
-    for mine_key, other_key, pieces, excess, other_doc, other_members in jobs:
+    candidates = []  # (piece, its score before coverage, the other side's bead vector, document, sentences, clauses)
+    for mine_key, other_key, pieces, excess, other_doc, other_members, covers in jobs:
         mine, other = (emb[key] if isinstance(key, str) else key for key in (mine_key, other_key))
         closeness = np.stack([emb[p.text] for p in pieces]) @ other
         for piece, near, siblings in zip(pieces, closeness, _others_median(closeness)):
@@ -579,16 +585,15 @@ def clause_scores(
             uncovered = (DELTA_WEIGHT * delta + EXCESS_WEIGHT * min(excess, piece.share)
                          + SIBLING_WEIGHT * (siblings - float(near)))
             if not prune or uncovered - float(other @ emb[piece.text]) > _threshold(piece.kind):
-                candidates.append((piece, uncovered, other, other_doc, other_members))
-    covers = [_clauses_of(other_doc, members) for *_, other_doc, members in candidates]
-    emb |= _embed(encoder, {c for texts in covers for c in texts} - emb.keys())
-    raws = [uncovered - _coverage(emb, piece, other, texts) for (piece, uncovered, other, *_), texts in zip(candidates, covers)]
+                candidates.append((piece, uncovered, other, other_doc, other_members, covers))
+    emb |= _embed(encoder, {c for *_, covers in candidates for c in covers} - emb.keys())
+    raws = [uncovered - _coverage(emb, piece, other, covers) for piece, uncovered, other, *_, covers in candidates]
     # A second look at the clauses that would be flagged: the other side may say one at an end of
     # a longer clause of its own ("et vice-versa" / "... والعكس صحيح"), so its sentences' first and
     # last words, as many as the clause would take there, may cover it too.
     ratio = {side: _chars_ratio(beads, side, docs[side], docs[other]) for side, other in zip(SIDES, SIDES[::-1])}
     ends = {n: _sentence_ends(other_doc, members, len(piece.text) / ratio[piece.side])
-            for n, (piece, _, _, other_doc, members) in enumerate(candidates)
+            for n, (piece, _, _, other_doc, members, _) in enumerate(candidates)
             if piece.kind == "clause" and raws[n] > CLAUSE_THRESHOLD}
     emb |= _embed(encoder, {t for texts in ends.values() for t in texts} - emb.keys())
     for n, texts in ends.items():
@@ -663,9 +668,10 @@ def _local_length_ratios(lengths: list[tuple[int, int] | None]) -> list[float]:
 
 
 def _pieces(
-    doc: Document, indices: tuple[int, ...], side: str, span: tuple[int, int], excess: float
+    doc: Document, clauses: list[list[tuple[int, int]]], indices: tuple[int, ...], side: str, span: tuple[int, int],
+    excess: float,
 ) -> list[_Piece]:
-    """The clauses of a bead's side (and its whole sentences, in a bead of several).
+    """The clauses of a bead's side (and its whole sentences, in a bead of several); ``clauses`` by sentence.
 
     A sentence with no clause boundary still gets its head and its tail, each about
     ``excess`` of it, as candidates: a translation that drops part of a sentence
@@ -676,10 +682,8 @@ def _pieces(
     pieces = []
     for i in indices:
         sentence = doc.sentences[i]
-        clauses = split_clauses(sentence.text)
-        if len(clauses) == 1:
-            clauses = _edges(sentence.text, excess)
-        spans = [(sentence.start + a, sentence.start + b, "clause") for a, b in clauses]
+        parts = clauses[i] if len(clauses[i]) > 1 else _edges(sentence.text, excess)
+        spans = [(sentence.start + a, sentence.start + b, "clause") for a, b in parts]
         if len(indices) > 1:
             spans.append((sentence.start, sentence.end, "sentence"))
         for abs_start, abs_end, kind in spans:
@@ -711,9 +715,9 @@ def _others_median(values: np.ndarray) -> np.ndarray:
     return ordered[positions].mean(axis=1)
 
 
-def _clauses_of(doc: Document, indices: tuple[int, ...]) -> list[str]:
-    """The clauses of a bead side: with the whole side, what could cover a clause of the other."""
-    return [doc.sentences[i].text[a:b] for i in indices for a, b in split_clauses(doc.sentences[i].text)]
+def _clauses_of(doc: Document, clauses: list[list[tuple[int, int]]], indices: tuple[int, ...]) -> list[str]:
+    """The clauses of a bead side (``clauses`` by sentence): with the whole side, what could cover a clause of the other."""
+    return [doc.sentences[i].text[a:b] for i in indices for a, b in clauses[i]]
 
 
 def _side_text(doc: Document, indices: tuple[int, ...]) -> str | None:
@@ -861,14 +865,20 @@ def merge_facts(
                               max(prev.score, fact.score))
         else:
             merged.append(fact)
+    # The merged spans are disjoint and sorted: only the last one starting at or before an atom can enclose it.
+    span_starts = {side: [m.start for m in merged if m.side == side] for side in SIDES}
+    span_ends = {side: [m.end for m in merged if m.side == side] for side in SIDES}
     kept_atoms: list[Fact] = []
+    reach = dict.fromkeys(SIDES, -1)  # the furthest end of an atom kept so far; every one of them starts earlier
     for fact in sorted(atom_list, key=lambda f: (f.side, f.start, -f.end)):
-        if any(a.side == fact.side and a.start <= fact.start and fact.end <= a.end for a in kept_atoms):
+        if fact.end <= reach[fact.side]:
             continue
-        enclosing = any(m.side == fact.side and m.start <= fact.start and fact.end <= m.end for m in merged)
+        at = bisect.bisect_right(span_starts[fact.side], fact.start) - 1
+        enclosing = at >= 0 and fact.end <= span_ends[fact.side][at]
         if enclosing and _stated_anywhere(fact, whole[fact.side], docs[fact.side].lang):
             continue
         kept_atoms.append(fact)
+        reach[fact.side] = max(reach[fact.side], fact.end)
     return sorted(merged + kept_atoms, key=lambda f: (SIDES.index(f.side), f.start, -f.end))
 
 

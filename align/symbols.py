@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from align import atoms
 from align.anchors import sentence_keys
+from align.clauses import split_clauses
 from align.segment import sentence_texts
 from align.types import Document
 from embeddings import lending_core
@@ -30,17 +31,18 @@ BESIDE_MIN_SENTENCES = 200
 
 @dataclass(frozen=True)
 class Symbols:
-    """Per sentence of a document: its anchor keys, what it states and its atoms.
+    """Per sentence of a document: its anchor keys, what it states, its atoms and its clauses.
 
     ``keys`` are :func:`align.anchors.sentence_keys`; ``profiles`` are
     :func:`align.atoms.profile`, with the names the document glosses elsewhere
-    (:func:`align.atoms.with_glosses`); ``atoms`` are :func:`align.atoms.find_atoms`,
-    with offsets into the sentence.
+    (:func:`align.atoms.with_glosses`); ``atoms`` are :func:`align.atoms.find_atoms`
+    and ``clauses`` :func:`align.clauses.split_clauses`, with offsets into the sentence.
     """
 
     keys: list[frozenset[str]]
     profiles: list[atoms.Profile]
     atoms: list[list[atoms.Atom]]
+    clauses: list[list[tuple[int, int]]]
 
 
 def read_symbols(doc: Document) -> Symbols:
@@ -50,6 +52,7 @@ def read_symbols(doc: Document) -> Symbols:
         keys=[sentence_keys(text) for text in sentence_texts(doc)],
         profiles=[atoms.with_glosses(atoms.profile(s.text, doc.lang), s.text, glosses) for s in doc.sentences],
         atoms=[atoms.find_atoms(s.text, doc.lang) for s in doc.sentences],
+        clauses=[split_clauses(s.text) for s in doc.sentences],
     )
 
 

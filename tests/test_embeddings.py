@@ -255,7 +255,9 @@ _CHILD = textwrap.dedent(
 
 def test_cache_survives_a_new_process(tmp_path: Path) -> None:
     texts = ["مرحبا", "bonjour", "hello"]
-    expected = CachedEncoder(CountingEncoder(), tmp_path).encode(texts)
+    cache = CachedEncoder(CountingEncoder(), tmp_path)
+    expected = cache.encode(texts)
+    cache.close()  # the vectors are written behind: close waits for them
     child = subprocess.run([sys.executable, "-c", _CHILD, str(tmp_path), *texts], capture_output=True, check=False)
     assert child.returncode == 0, child.stderr.decode()
     import io

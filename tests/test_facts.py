@@ -82,8 +82,9 @@ def test_truncated_french_sentence_points_at_the_arabic_final_clause(encoder):
     arabic = line_document(FIXTURES / "truncated.ar.txt", "ar")
     french_emb, arabic_emb = embed(encoder, french), embed(encoder, arabic)
     beads = [Bead((i,), (i,), float(french_emb[i] @ arabic_emb[i])) for i in range(4)]
+    clauses = {side: [split_clauses(s.text) for s in doc.sentences] for side, doc in (("source", french), ("target", arabic))}
     scored = [(f, raw) for f, raw in clause_scores(french, arabic, beads, encoder, french_emb, arabic_emb,
-                                              _length_excess(french, arabic, beads), prune=False)
+                                              _length_excess(french, arabic, beads), clauses, prune=False)
               if f.side == "target" and f.start >= arabic.sentences[3].start]
     ranked = sorted(scored, key=lambda item: -item[1])
     final = next(raw for f, raw in scored if f.end == arabic.sentences[3].end and "مشيرا" in f.text)
