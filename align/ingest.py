@@ -145,34 +145,41 @@ def guess_format(path: str | os.PathLike[str] | None, text: str) -> str:
     return "html" if head.startswith(("<!doctype html", "<html")) or "<html" in head else "text"
 
 
-def load_document(path: str | os.PathLike[str], *, fmt: str | None = None, lang: str | None = None) -> Document:
+def load_document(
+    path: str | os.PathLike[str], *, fmt: str | None = None, lang: str | None = None, furniture: bool = True
+) -> Document:
     """Read, clean and identify a report file; sentences are left to segmentation."""
     text = read_text(path)
-    return ingest_text(text, path=str(path), fmt=fmt or guess_format(path, text), lang=lang)
+    return ingest_text(text, path=str(path), fmt=fmt or guess_format(path, text), lang=lang, furniture=furniture)
 
 
-def ingest_text(text: str, *, path: str | None = None, fmt: str = "text", lang: str | None = None) -> Document:
-    """Turn a report's text into a Document: content blocks, furniture, metadata, language."""
+def ingest_text(
+    text: str, *, path: str | None = None, fmt: str = "text", lang: str | None = None, furniture: bool = True
+) -> Document:
+    """Turn a report's text into a Document: content blocks, furniture, metadata, language.
+
+    ``furniture=False`` keeps every line as content (text already split by the user).
+    """
     if fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     extracted = _extract(text, fmt)
     name = path or "input"
     units = [unit for unit in (_trim(extracted.text, start, end) for start, end in extracted.units) if unit]
     metadata = dict(extracted.metadata)
-    furniture: list[Span] = []
-    if units:
+    removed: list[Span] = []
+    if units and furniture:
         units[0], date_span = _take_leading_date(extracted.text, units[0], metadata)
         if date_span is not None:
-            furniture.append(date_span)
+            removed.append(date_span)
         units = [unit for unit in units if unit[0] < unit[1]]
-    reasons = find_furniture([extracted.text[start:end] for start, end in units])
+    reasons = find_furniture([extracted.text[start:end] for start, end in units]) if furniture else [None] * len(units)
     blocks = []
     for (start, end), reason in zip(units, reasons):
         if reason is None:
             blocks.append(Block(start, end))
         else:
             logger.debug("%s: furniture (%s): %.60s", name, reason, extracted.text[start:end])
-            furniture.append(Span(start, end))
+            removed.append(Span(start, end))
     if not blocks:
         raise InputError(f"{name}: no text content (only page furniture or markup)")
     content = "\n".join(extracted.text[block.start : block.end] for block in blocks)
@@ -185,7 +192,7 @@ def ingest_text(text: str, *, path: str | None = None, fmt: str = "text", lang: 
         lang=lang,
         path=path,
         blocks=blocks,
-        furniture=sorted(furniture, key=lambda span: span.start),
+        furniture=sorted(removed, key=lambda span: span.start),
         metadata=metadata,
     )
     if fmt != "text":

@@ -37,7 +37,6 @@ def _segmented(doc: Document, presegmented: bool) -> Document:
     if presegmented:
         doc.sentences = split_lines(doc.text)
         doc.blocks = [Block(s.start, s.end) for s in doc.sentences]
-        doc.furniture = []
     else:
         doc.sentences = segment(doc.text, doc.blocks, doc.lang)
     return doc
@@ -51,14 +50,14 @@ def prepare(
     presegmented: bool = False,
     fmt: str = "text",
 ) -> Document:
-    """Ingest and segment a text already in memory."""
-    doc = ingest_text(text, path=path, fmt="text" if presegmented else fmt, lang=lang)
+    """Ingest and segment a text already in memory (presegmented: no furniture, every line is kept)."""
+    doc = ingest_text(text, path=path, fmt="text" if presegmented else fmt, lang=lang, furniture=not presegmented)
     return _segmented(doc, presegmented)
 
 
 def load(path: str | os.PathLike, *, lang: str | None = None, presegmented: bool = False, fmt: str | None = None) -> Document:
-    """Read, ingest and segment a file."""
-    doc = load_document(path, fmt="text" if presegmented else fmt, lang=lang)
+    """Read, ingest and segment a file (presegmented: no furniture, every line is kept)."""
+    doc = load_document(path, fmt="text" if presegmented else fmt, lang=lang, furniture=not presegmented)
     return _segmented(doc, presegmented)
 
 

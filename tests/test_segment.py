@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from align.pipeline import prepare
 from align.segment import MAX_SENTENCE_CHARS, segment, split_lines
 from align.types import Block, Sentence
 
@@ -154,6 +155,14 @@ def test_split_lines_keeps_each_line_trimmed_with_offsets() -> None:
     assert len(sentences) == 3  # the line without final punctuation stays whole
     for sentence in sentences:
         assert raw[sentence.start : sentence.end] == sentence.text
+
+
+def test_presegmented_report_keeps_every_line_even_furniture_like_ones() -> None:
+    text = "date 2019-07\nLe ministre est arrivé à Tripoli.\nLire aussi: la visite de 2014\nphoto_001.jpg\n"
+    assert prepare(text, lang="fr").furniture  # running text loses these lines
+    doc = prepare(text, lang="fr", presegmented=True)
+    assert [sentence.text for sentence in doc.sentences] == text.splitlines()
+    assert doc.furniture == []
 
 
 ALPHABET = st.sampled_from(list("ab Z.,!?؟،。”“»«\"'\n\u00a0M3 字ل") + [". ", "\n\n", "M. ", "… "])
