@@ -28,6 +28,7 @@ import logging
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -61,6 +62,7 @@ from align.match import (
 )
 from align.pipeline import align_embedded, check_language, embed_many, prepare
 from align.store import Store, StoredDocument, content_hash
+from align.symbols import Symbols, read_symbols
 from align.types import Document
 from embeddings import Encoder, VectorIndex, load_encoder
 
@@ -252,6 +254,11 @@ class Embedded:
     vectors: np.ndarray
     lengths: np.ndarray
 
+    @cached_property
+    def symbols(self) -> Symbols:
+        """What the sentences state: read once for every pair the document is in."""
+        return read_symbols(self.doc)
+
 
 def score_shard(
     pairs: Sequence[tuple[int, int]],
@@ -270,7 +277,7 @@ def score_shard(
         s_side = Side(s.vectors, s.lengths, backgrounds[source, t.doc.lang])
         t_side = Side(t.vectors, t.lengths, backgrounds[target, s.doc.lang])
         if could_match(s_side, t_side):
-            beads = align_embedded(s.doc, t.doc, s.vectors, t.vectors)
+            beads = align_embedded(s.doc, t.doc, s.vectors, t.vectors, (s.symbols, t.symbols))
             out.append((source, target, score_alignment(beads, s_side, t_side)))
         else:
             out.append((source, target, UNALIGNED))
@@ -438,7 +445,7 @@ def _add_facts(store: Store, encoder: Encoder, bar: Progress) -> None:
     for match in todo:
         s, t = cache[match.source], cache[match.target]
         beads = store.beads(match.source, match.target, encoder.name)
-        facts = find_facts(s.doc, t.doc, beads, encoder, s.vectors, t.vectors)
+        facts = find_facts(s.doc, t.doc, beads, encoder, s.vectors, t.vectors, (s.symbols, t.symbols))
         store.save_facts(match.source, match.target, encoder.name, facts)
         bar.advance(task)
 
