@@ -10,10 +10,12 @@ second off ``align pair`` (scripts/bench_speed.py).
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -24,6 +26,8 @@ from align.segment import sentence_texts
 from align.types import Document
 from embeddings import lending_core
 from embeddings.encoder import available_cores
+
+log = logging.getLogger(__name__)
 
 # Under this many sentences in all, reading them takes less time than starting a process.
 BESIDE_MIN_SENTENCES = 200
@@ -79,5 +83,13 @@ def read_beside(docs: Sequence[Document]) -> Iterator[Callable[[], list[Symbols]
         return
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
         future = pool.submit(_read_all, docs)
+
+        def result() -> list[Symbols]:
+            try:
+                return future.result()
+            except BrokenProcessPool:  # the child died (killed, out of memory): read here instead
+                log.warning("reading the documents beside the encoder failed; reading them now")
+                return _read_all(docs)
+
         with lending_core(lambda: not future.done()):
-            yield future.result
+            yield result

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -50,3 +51,22 @@ def test_symbols_read_in_a_child_equal_those_read_here(monkeypatch: pytest.Monke
         assert encoding_threads() == 1  # the encoder leaves the child its core
     assert encoding_threads() == 2
     assert read() == [real_read(french), real_read(arabic)]
+
+
+def test_a_child_that_dies_leaves_the_reading_to_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    if not align.symbols.sys.platform.startswith("linux"):
+        pytest.skip("the child process is only forked on Linux")
+    french = long_report("001_b786fb708fc180cb.txt", "fr")
+    for module in (align.symbols, embeddings.encoder):
+        monkeypatch.setattr(module, "available_cores", lambda: 2)
+    parent, real_read = os.getpid(), align.symbols.read_symbols
+
+    def dies_in_the_child(doc: Document) -> align.symbols.Symbols:
+        if os.getpid() != parent:
+            os._exit(1)
+        return real_read(doc)
+
+    monkeypatch.setattr(align.symbols, "read_symbols", dies_in_the_child)
+    with read_beside([french]) as read:
+        pass
+    assert read() == [real_read(french)]
