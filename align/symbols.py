@@ -14,7 +14,7 @@ import logging
 import multiprocessing
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -71,18 +71,16 @@ def read_beside(docs: Sequence[Document]) -> Iterator[Callable[[], list[Symbols]
     A forked child does the reading (it inherits every module already imported,
     so it starts in milliseconds) and, until it is done, encoders leave it a
     core. The reading stays in this process with a single core, where fork is
-    not the safe default (only Linux), and for short documents.
+    not the safe default (only Linux), for short documents, and where no
+    process can be started (no semaphores in a sandbox, no memory to fork).
     """
     docs = list(docs)
-    if (
-        sum(len(doc.sentences) for doc in docs) < BESIDE_MIN_SENTENCES
-        or available_cores() < 2
-        or not sys.platform.startswith("linux")
-    ):
+    child = _start_child(docs)
+    if child is None:
         yield lambda: _read_all(docs)
         return
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
-        future = pool.submit(_read_all, docs)
+    pool, future = child
+    with pool:
 
         def result() -> list[Symbols]:
             try:
@@ -93,3 +91,22 @@ def read_beside(docs: Sequence[Document]) -> Iterator[Callable[[], list[Symbols]
 
         with lending_core(lambda: not future.done()):
             yield result
+
+
+def _start_child(docs: list[Document]) -> tuple[ProcessPoolExecutor, Future[list[Symbols]]] | None:
+    """A child process reading the documents, or None where reading them here is better or the only way."""
+    if (
+        sum(len(doc.sentences) for doc in docs) < BESIDE_MIN_SENTENCES
+        or available_cores() < 2
+        or not sys.platform.startswith("linux")
+    ):
+        return None
+    pool = None
+    try:
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+        return pool, pool.submit(_read_all, docs)
+    except OSError as error:
+        log.debug("no child process to read the documents (%s): reading them here", error)
+        if pool is not None:
+            pool.shutdown(wait=False)
+        return None

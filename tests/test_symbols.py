@@ -70,3 +70,17 @@ def test_a_child_that_dies_leaves_the_reading_to_this_process(monkeypatch: pytes
     with read_beside([french]) as read:
         pass
     assert read() == [real_read(french)]
+
+
+def test_no_process_to_start_leaves_the_reading_to_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    french = long_report("001_b786fb708fc180cb.txt", "fr")
+    for module in (align.symbols, embeddings.encoder):
+        monkeypatch.setattr(module, "available_cores", lambda: 2)
+
+    def no_semaphores(*args: object, **kwargs: object) -> None:
+        raise OSError(38, "Function not implemented")
+
+    monkeypatch.setattr(align.symbols, "ProcessPoolExecutor", no_semaphores)
+    with read_beside([french]) as read:
+        assert encoding_threads() == 2  # nothing runs beside the encoder
+    assert read() == [read_symbols(french)]
