@@ -727,7 +727,7 @@ def _side_text(doc: Document, indices: tuple[int, ...]) -> str | None:
     exact, and many-sentence beads flagged translated sentences (planted NTREX
     omissions: sentence precision .81 -> .76).
     """
-    return doc.text[slice(*_bead_span(doc, indices))] if len(indices) > 1 else None
+    return _joined(doc, indices) if len(indices) > 1 else None
 
 
 def _embed(encoder: Encoder, texts: set[str]) -> dict[str, np.ndarray]:
