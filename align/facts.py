@@ -140,15 +140,15 @@ def find_facts(
 
     ``symbols``: both documents' :func:`align.symbols.read_symbols`, read here when not given.
     """
-    read = dict(zip(SIDES, symbols or (read_symbols(source), read_symbols(target))))
-    keys = {side: read[side].keys for side in SIDES}
+    by_side = dict(zip(SIDES, symbols or (read_symbols(source), read_symbols(target))))
+    keys = {side: by_side[side].keys for side in SIDES}
     sentence = sentence_facts(source, target, beads, encoder, source_emb, target_emb, keys)
     shared = _split_diagonal(_without_one_sided(beads, source, target, sentence), source, target, source_emb, target_emb)
     excess_of = _length_excess(source, target, shared)
-    clauses = {side: read[side].clauses for side in SIDES}
+    clauses = {side: by_side[side].clauses for side in SIDES}
     clause = clause_facts(source, target, shared, encoder, source_emb, target_emb, excess_of, clauses)
-    whole = _other_side_wholes({side: read[side].profiles for side in SIDES})
-    atom = atom_facts(source, target, shared, encoder, read, whole, excess_of)
+    whole = _other_side_wholes({side: by_side[side].profiles for side in SIDES})
+    atom = atom_facts(source, target, shared, encoder, by_side, whole, excess_of)
     return merge_facts(sentence + clause, atom, source, target, whole)
 
 
