@@ -71,19 +71,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Formats that carry the alignment alone: the one-sided facts are not looked for.
+BEADS_ONLY_FORMATS = frozenset({"tmx", "vecalign"})
+
+
 def _stdout_console() -> Console:
     # Rich already honours NO_COLOR and drops colour when stdout is not a terminal.
     return Console(highlight=False)
 
 
-def _pair_result(args: argparse.Namespace, *, progress: bool):
+def _pair_result(args: argparse.Namespace, *, progress: bool, facts: bool = True):
     from align.pipeline import load, pair_documents
     from embeddings import load_encoder
 
     source = load(args.source, lang=args.src_lang, presegmented=args.presegmented)
     target = load(args.target, lang=args.tgt_lang, presegmented=args.presegmented)
     encoder = load_encoder(args.model, progress=progress)
-    return pair_documents(source, target, encoder)
+    return pair_documents(source, target, encoder, facts=facts)
 
 
 def _output(path: str | None) -> AbstractContextManager[TextIO]:
@@ -100,7 +104,7 @@ def run_pair(args: argparse.Namespace) -> int:
     from align import report
 
     quiet = args.quiet or args.format != "text"
-    result = _pair_result(args, progress=not quiet)
+    result = _pair_result(args, progress=not quiet, facts=args.format not in BEADS_ONLY_FORMATS)
     with _output(args.output) as out:
         if args.format == "text":
             report.render_text(result, _stdout_console() if out is sys.stdout else Console(file=out, highlight=False))

@@ -19,6 +19,7 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
+from align import cli
 from align.ingest import load_document
 from align.report import (
     render_html,
@@ -182,6 +183,20 @@ def test_vecalign_lines_read_back_as_the_beads(seed: PairResult) -> None:
         source, target = ([int(i) for i in group.split(",") if i.strip()] for group in match.groups()[:2])
         assert (tuple(source), tuple(target)) == (bead.source, bead.target)
         assert float(match.group(3)) == pytest.approx(bead.score, abs=1e-3)
+
+
+@pytest.mark.parametrize("fmt", ["vecalign", "tmx"])
+def test_formats_of_beads_alone_do_not_look_for_facts(
+    fmt: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def no_facts(*args: object, **kwargs: object) -> None:
+        raise AssertionError("one-sided facts looked for")
+
+    monkeypatch.setenv("ALIGN_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr("align.pipeline.find_facts", no_facts)
+    seeds = Path(__file__).parents[1] / "seeds"
+    code = cli.main(["pair", str(seeds / "001_b786fb708fc180cb.txt"), str(seeds / "002_cd5cc42a566c1068.txt"), "--format", fmt])
+    assert code == cli.EXIT_OK and capsys.readouterr().out.strip()
 
 
 def test_tmx_is_valid_and_holds_the_two_sided_beads(hostile: PairResult) -> None:
