@@ -127,6 +127,9 @@ class E5Encoder(_LazyEncoder):
 
     Both sides get the ``query:`` prefix: the e5 authors recommend it for symmetric
     tasks such as bitext mining and semantic similarity, where neither side is a document.
+    Its session's thread count is fixed when it is built, so it lends no core
+    (:func:`~embeddings.encoder.lending_core`): beside its slow encoding, the work it
+    would make room for is a rounding error.
     """
 
     name = "e5-small-q4"
