@@ -18,6 +18,7 @@ import logging
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -131,7 +132,7 @@ def _open(path: Path) -> sqlite3.Connection:
     """A connection to the cache file, which it creates when missing."""
     connection = sqlite3.connect(path, timeout=_BUSY_TIMEOUT_S, check_same_thread=False)
     connection.execute("PRAGMA page_size=8192")  # only takes effect on a new file, before WAL
-    connection.execute("PRAGMA journal_mode=WAL")
+    _use_wal(connection)
     connection.execute("PRAGMA synchronous=NORMAL")
     connection.execute(
         "CREATE TABLE IF NOT EXISTS embedding ("
@@ -139,6 +140,20 @@ def _open(path: Path) -> sqlite3.Connection:
     )
     connection.commit()
     return connection
+
+
+def _use_wal(connection: sqlite3.Connection) -> None:
+    """Switch the file to WAL once. Switching fails at once, without waiting out the busy
+    timeout, while another connection (another process, or this one's writer) holds the
+    file: so the mode is only set when it is not WAL yet, and retried until the timeout."""
+    deadline = time.monotonic() + _BUSY_TIMEOUT_S
+    while connection.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def _chunks(items: list[bytes], size: int) -> Iterator[list[bytes]]:
