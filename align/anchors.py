@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from functools import lru_cache
 
 from align.atoms import find_dates, find_names, find_numbers, word_skeletons
 
@@ -31,13 +30,11 @@ def _mostly_caseless(text: str) -> bool:
     return (len(letters) - cased) * 2 > len(letters)
 
 
-@lru_cache(maxsize=1 << 14)
 def sentence_keys(text: str) -> frozenset[str]:
     """Everything comparable across languages that a sentence states: values, months, name skeletons.
 
     Values written in digits only: spelled small numbers and ordinals ("un", "deux",
     "الثانية") are in most sentences and tie an orphan to whatever is next to it.
-    Cached: a batch reads a document once for every pair it is in.
 
     Without capitals nothing marks a name, so in such a script every word's
     skeleton is a candidate: it only counts if the other side has it as a name.

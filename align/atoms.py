@@ -146,7 +146,7 @@ def find_numbers(text: str) -> list[Atom]:
 
 @lru_cache(maxsize=1 << 14)
 def _numbers(text: str) -> tuple[Atom, ...]:
-    """Cached: the aligner, the sentence profiles and the atom check all read every sentence's numbers."""
+    """Cached: a sentence's anchor keys, profile and atoms (:mod:`align.symbols`) each read its numbers."""
     atoms = _times(text)
     for match in _NUMBER.finditer(text):
         token = match.group().rstrip(" \u00a0\u202f\u2009")
@@ -328,7 +328,7 @@ def find_dates(text: str) -> list[Atom]:
 
 @lru_cache(maxsize=1 << 14)
 def _dates(text: str) -> tuple[Atom, ...]:
-    """Cached: the aligner and the fact finder both read every sentence's dates."""
+    """Cached: a sentence's anchor keys, profile and atoms (:mod:`align.symbols`) each read its dates."""
     if not _DATE_HINT.search(text.lower()):
         return ()
     atoms = []
@@ -465,7 +465,7 @@ def find_names(text: str, lang: str | None = None) -> list[Atom]:
 
 @lru_cache(maxsize=1 << 14)
 def _names(text: str, *, german: bool) -> tuple[Atom, ...]:
-    """Cached: the aligner and the fact finder both read every sentence's names."""
+    """Cached: a sentence's anchor keys and atoms (:mod:`align.symbols`) both read its names."""
     particles = _PARTICLES - _GERMAN_DETERMINERS if german else _PARTICLES
     runs: list[list[tuple[str, int]]] = []
     current: list[tuple[str, int]] = []
@@ -585,7 +585,6 @@ def _lowercase_words(text: str) -> list[str]:
     return [w.lower() for w in _LETTERS.findall(text)]
 
 
-@lru_cache(maxsize=1 << 14)
 def word_skeletons(text: str, *, every_reading: bool = True, lang: str | None = None) -> frozenset[str]:
     """Skeletons of every word of a text and of every two words run together, to look names up in any script.
 
@@ -593,7 +592,7 @@ def word_skeletons(text: str, *, every_reading: bool = True, lang: str | None = 
     "بيونغ يانج"). Without ``every_reading``, only each word's first reading
     (without prefix) and no pairs: for anchors between sentences, where every extra
     key is a chance of a false match (planted NTREX omissions: ar-en sentence recall
-    .74 -> .71 with them). Cached: sentences are asked twice. Chinese is cut into
+    .74 -> .71 with them). Chinese is cut into
     :func:`words` first: "科斯提·杨" gives "ks", "t", "yng", and so "kst" ~ "Kirsty".
     """
     keys = [skeletons(w) for w in (words(text, lang) if lang == "zh" else _HYPHENATED_WORD.findall(text))]

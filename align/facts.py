@@ -38,7 +38,7 @@ from typing import Protocol
 import numpy as np
 
 from align import atoms
-from align.clauses import MIN_WORDS, split_clauses, word_count, word_spans
+from align.clauses import MIN_WORDS, word_count, word_spans
 from align.symbols import Symbols, read_symbols
 from align.types import Bead, Document, Fact
 
@@ -141,8 +141,7 @@ def find_facts(
     ``symbols``: both documents' :func:`align.symbols.read_symbols`, read here when not given.
     """
     by_side = dict(zip(SIDES, symbols or (read_symbols(source), read_symbols(target))))
-    keys = {side: by_side[side].keys for side in SIDES}
-    sentence = sentence_facts(source, target, beads, encoder, source_emb, target_emb, keys)
+    sentence = sentence_facts(source, target, beads, encoder, source_emb, target_emb, by_side)
     shared = _split_diagonal(_without_one_sided(beads, source, target, sentence), source, target, source_emb, target_emb)
     excess_of = _length_excess(source, target, shared)
     clauses = {side: by_side[side].clauses for side in SIDES}
@@ -162,7 +161,7 @@ def sentence_facts(
     encoder: Encoder,
     source_emb: np.ndarray,
     target_emb: np.ndarray,
-    keys: dict[str, list[frozenset[str]]],
+    symbols: dict[str, Symbols],
 ) -> list[Fact]:
     """One fact per run of consecutive one-sided sentences within a paragraph.
 
@@ -174,15 +173,16 @@ def sentence_facts(
     The score says how sure it is that no sentence of the other version tells the
     same: 1 when the closest one is as far as unrelated text, 0 when it is as close
     as a translation (the aligner may still have had reasons to leave it alone).
-    ``keys`` are each side's sentences' :func:`align.anchors.sentence_keys`.
+    ``symbols`` are each side's :func:`align.symbols.read_symbols`.
     """
+    keys = {side: symbols[side].keys for side in SIDES}
     facts = []
     excess_of = _length_excess(source, target, beads)
     gains = _removal_gains(beads, source, target, encoder)
     for side, doc, emb, other_emb in (("source", source, source_emb, target_emb), ("target", target, target_emb, source_emb)):
         lonely = _lonely(beads, side, doc, emb, other_emb, keys, excess_of[side], gains[side])
         other_doc = target if side == "source" else source
-        told = _partly_told(sorted(lonely), beads, side, doc, other_doc, encoder, emb, other_emb, keys)
+        told = _partly_told(sorted(lonely), beads, side, doc, other_doc, encoder, emb, other_emb, symbols)
         for i, part in told.items():
             sentence = doc.sentences[i]
             score = round(_confidence(float((other_emb @ emb[i]).max())), 3)
@@ -305,7 +305,7 @@ def _partly_told(
     encoder: Encoder,
     emb: np.ndarray,
     other_emb: np.ndarray,
-    keys: dict[str, list[frozenset[str]]],
+    symbols: dict[str, Symbols],
 ) -> dict[int, tuple[int, int] | None]:
     """Lonely sentences that a sentence of the other side nearby translates in part.
 
@@ -332,11 +332,13 @@ def _partly_told(
         windowed = {j for b in gap if not (b.source and b.target) or i in (b.source if side == "source" else b.target)
                     for j in (b.target if side == "source" else b.source)}
         text = doc.sentences[i].text
+        clauses = symbols[side].clauses[i]
         own = [(span, text[slice(*span)], other_emb[[j]]) for j in nearby
-               for span in _parts(text, ratio * len(other_doc.sentences[j].text) if j in windowed else 0)]
+               for span in _parts(text, clauses, ratio * len(other_doc.sentences[j].text) if j in windowed else 0)]
         theirs = [(None, other_doc.sentences[j].text[slice(*span)], emb[i][None]) for j in nearby
-                  for span in _parts(other_doc.sentences[j].text, len(text) / ratio if j in windowed else 0)]
-        shares_keys = any(keys[side][i] & keys[other][j] for j in windowed)
+                  for span in _parts(other_doc.sentences[j].text, symbols[other].clauses[j],
+                                     len(text) / ratio if j in windowed else 0)]
+        shares_keys = any(symbols[side].keys[i] & symbols[other].keys[j] for j in windowed)
         if nearby and (own or theirs):
             jobs.append((i, nearby, own + theirs, shares_keys))
     part_emb = _embed(encoder, {text for _, _, parts, _ in jobs for _, text, _ in parts})
@@ -375,8 +377,8 @@ def _rest(text: str, part: tuple[int, int] | None) -> list[tuple[int, int]]:
     return [(a, b) for a, b in trimmed if b > a]
 
 
-def _parts(text: str, told_chars: float) -> set[tuple[int, int]]:
-    """Spans of the parts of a sentence that may be all a shorter one translates.
+def _parts(text: str, clauses: list[tuple[int, int]], told_chars: float) -> set[tuple[int, int]]:
+    """Spans of the parts of a sentence (whose ``clauses`` are given) that may be all a shorter one translates.
 
     Every run of consecutive clauses but the whole, and runs of words about as long
     as the shorter sentence (``told_chars``, in this sentence's characters): a
@@ -384,7 +386,6 @@ def _parts(text: str, told_chars: float) -> set[tuple[int, int]]:
     Moon this month" inside one clause of "North Korea pledged in a meeting ...").
     ``told_chars`` 0: clause runs only.
     """
-    clauses = split_clauses(text)
     spans = {(clauses[a][0], clauses[b][1]) for a in range(len(clauses)) for b in range(a, len(clauses))
              if (a, b) != (0, len(clauses) - 1)}
     words = [m.span() for m in re.finditer(r"\S+", text)]
