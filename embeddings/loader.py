@@ -16,6 +16,7 @@ from align.errors import ModelNotAvailableError
 
 from .backends import E5Encoder, SentenceTransformerEncoder, UseEncoder
 from .cache import CachedEncoder, default_cache_dir
+from .calibration import Calibrated
 from .encoder import Encoder
 
 log = logging.getLogger(__name__)
@@ -46,10 +47,10 @@ def load_encoder(
     the on-disk cache. progress: show a progress bar while encoding long inputs.
     Raises ModelNotAvailableError when a sentence-transformers model is not on disk.
     """
-    encoder = _backend(spec, progress=progress)
-    if cache_dir is False:
-        return encoder
-    return CachedEncoder(encoder, default_cache_dir() if cache_dir is None else cache_dir)
+    backend = _backend(spec, progress=progress)
+    encoder = backend if cache_dir is False else CachedEncoder(backend, default_cache_dir() if cache_dir is None else cache_dir)
+    # USE-m3 is the scale align's thresholds were measured on; other encoders are brought to it.
+    return encoder if isinstance(backend, UseEncoder) else Calibrated(encoder)
 
 
 def _backend(spec: str | None, *, progress: bool) -> Encoder:

