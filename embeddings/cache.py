@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .encoder import Encoder
+from .encoder import Encoder, WrappedEncoder
 
 log = logging.getLogger(__name__)
 
@@ -51,32 +51,20 @@ def text_key(text: str) -> bytes:
     return hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).digest()
 
 
-class CachedEncoder:
+class CachedEncoder(WrappedEncoder):
     """Wraps an Encoder: vectors already on disk are read, only the missing texts are encoded.
 
     Same ``name``, ``dim`` and ``languages`` as the wrapped encoder, so it is a drop-in.
     """
 
     def __init__(self, encoder: Encoder, cache_dir: str | os.PathLike[str]) -> None:
-        self.encoder = encoder
+        super().__init__(encoder)
         self.path = Path(cache_dir) / CACHE_FILE
         self._connection: sqlite3.Connection | None = None
         self._lock = threading.Lock()
         self._pending: dict[bytes, np.ndarray] = {}  # encoded, not yet written
         self._writer: ThreadPoolExecutor | None = None
         self._writer_connection: sqlite3.Connection | None = None
-
-    @property
-    def name(self) -> str:
-        return self.encoder.name
-
-    @property
-    def dim(self) -> int:
-        return self.encoder.dim
-
-    @property
-    def languages(self) -> frozenset[str] | None:
-        return self.encoder.languages
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         texts = list(texts)

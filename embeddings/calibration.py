@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .encoder import Encoder, normalise_rows
+from .encoder import Encoder, WrappedEncoder, normalise_rows
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ PROBE_TEXTS = (
 SHARED_DIRECTION_MIN = 0.5
 
 
-class Calibrated:
+class Calibrated(WrappedEncoder):
     """Wraps an Encoder: its vectors without the direction all of them share, when they share one.
 
     The probe runs when first needed (through the wrapped encoder, so a cache answers it
@@ -66,7 +66,7 @@ class Calibrated:
     """
 
     def __init__(self, encoder: Encoder) -> None:
-        self.encoder = encoder
+        super().__init__(encoder)
         self._shared: np.ndarray | None = None
         self._probed = False
         self._lock = threading.Lock()
@@ -74,14 +74,6 @@ class Calibrated:
     @property
     def name(self) -> str:
         return self.encoder.name if self._shared_direction() is None else f"{self.encoder.name}-centred"
-
-    @property
-    def dim(self) -> int:
-        return self.encoder.dim
-
-    @property
-    def languages(self) -> frozenset[str] | None:
-        return self.encoder.languages
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         shared = self._shared_direction()

@@ -32,6 +32,25 @@ class Encoder(Protocol):
         ...
 
 
+class WrappedEncoder:
+    """Base of the encoders that wrap another (a cache, a calibration): its name, width and languages by default."""
+
+    def __init__(self, encoder: Encoder) -> None:
+        self.encoder = encoder
+
+    @property
+    def name(self) -> str:
+        return self.encoder.name
+
+    @property
+    def dim(self) -> int:
+        return self.encoder.dim
+
+    @property
+    def languages(self) -> frozenset[str] | None:
+        return self.encoder.languages
+
+
 def available_cores() -> int:
     """Cores this process may run on (the affinity mask, not the machine total)."""
     return len(os.sched_getaffinity(0))
