@@ -46,6 +46,7 @@ def load_encoder(
     cache_dir: None caches in :func:`default_cache_dir`, a path caches there, False disables
     the on-disk cache. progress: show a progress bar while encoding long inputs.
     Raises ModelNotAvailableError when a sentence-transformers model is not on disk.
+    Encoders other than USE come wrapped in :class:`~embeddings.calibration.Calibrated`.
     """
     backend = _backend(spec, progress=progress)
     encoder = backend if cache_dir is False else CachedEncoder(backend, default_cache_dir() if cache_dir is None else cache_dir)
