@@ -62,9 +62,9 @@ SIBLING_WEIGHT = 0.3
 # sentence, a stronger claim than a lost clause, so it must score higher. A clause that
 # would be flagged gets a second look at the ends of the other side's sentences (see
 # clause_scores). Planted NTREX truncations, clause recall on ar-fr/en-de/fr-en/ar-en:
-# .629/.728/.655/.674 with 0.1 for both and no second look, .682/.751/.705/.705 now
+# .629/.728/.655/.674 with 0.1 for both and no second look, .682/.751/.705/.705 with them
 # (six pairs not tuned on: +.026 to +.160), for 0.2-1.9 more points of clean characters
-# flagged (at most 5.9%, zh-ar).
+# flagged (at most 5.9%, zh-ar); measured before every merged pair was split (see _split_diagonal).
 CLAUSE_THRESHOLD = -0.05
 SENTENCE_PIECE_THRESHOLD = 0.1
 # A clause lost from one side makes the other side longer than the usual ratio by
@@ -142,10 +142,10 @@ def find_facts(
     """
     by_side = dict(zip(SIDES, symbols or (read_symbols(source), read_symbols(target))))
     sentence = sentence_facts(source, target, beads, encoder, source_emb, target_emb, by_side)
-    shared = _split_diagonal(_without_one_sided(beads, source, target, sentence), source, target, source_emb, target_emb)
+    shared, split_from = _split_diagonal(_without_one_sided(beads, source, target, sentence), source_emb, target_emb)
     excess_of = _length_excess(source, target, shared)
     clauses = {side: by_side[side].clauses for side in SIDES}
-    clause = clause_facts(source, target, shared, encoder, source_emb, target_emb, excess_of, clauses)
+    clause = clause_facts(source, target, shared, encoder, source_emb, target_emb, excess_of, clauses, split_from)
     whole = _other_side_wholes({side: by_side[side].profiles for side in SIDES})
     atom = atom_facts(source, target, shared, encoder, by_side, whole, excess_of)
     return merge_facts(sentence + clause, atom, source, target, whole)
@@ -433,33 +433,36 @@ def _without_one_sided(beads: list[Bead], source: Document, target: Document, fa
     return trimmed
 
 
-def _split_diagonal(
-    beads: list[Bead], source: Document, target: Document, source_emb: np.ndarray, target_emb: np.ndarray
-) -> list[Bead]:
-    """The beads of n sentences a side whose k-th members are each other's closest there, as n 1-1 beads.
+def _split_diagonal(beads: list[Bead], source_emb: np.ndarray, target_emb: np.ndarray) -> tuple[list[Bead], list[Bead]]:
+    """The beads of n sentences a side whose k-th members are each other's closest there, as n 1-1 beads;
+    and for each bead returned, the aligned bead it comes from (itself when not split).
 
     The aligner merges a pair whose length ratio a lost clause has upset with its
-    neighbours, where the ratio evens out; the clause level, which looks for a side
+    neighbours, where the ratio evens out (two pairs that each lost a clause on
+    opposite sides even out exactly); the clause level, which looks for a side
     longer than usual, then sees a bead of about the usual length. Pair by pair it
-    does not. Only beads with a side somewhat longer than usual are split (half of
-    SUSPECT_EXCESS: a clause lost in one of two pairs weighs half as much in both):
-    elsewhere the split mostly exposes sentences cut in different places on either
-    side. Planted NTREX omissions: clause recall .621/.704/.633/.652 ->
-    .636/.728/.662/.674 on ar-fr/en-de/fr-en/ar-en, clean pairs unchanged; splitting
-    every such bead gave .659/.728/.662/.674 but Text+Berg dev other characters
-    flagged 3.8%/3.5% -> 4.6%/4.2% (now 4.2%/3.9%).
+    does not. What a pair's clause may be said by is still the whole bead's other
+    side (see ``clause_scores``): where two versions cut the same text into
+    sentences at different places, a pair's extra end is its neighbour's start.
+    Planted NTREX omissions, clause recall on ar-fr/en-de/fr-en/ar-en: splitting
+    only beads with a side longer than usual by half SUSPECT_EXCESS, each pair
+    judged against its own counterpart, .682/.751/.705/.705; every bead, judged
+    against the whole bead, .705/.751/.719/.705 (six pairs not tuned on: +.000 to
+    +.027), clean pairs unchanged, Text+Berg dev other characters flagged
+    5.3%/5.4% -> 5.3%/5.6% (5.7%/5.8% judged against the counterpart alone).
     """
-    merged = _length_excess(source, target, beads)
-    out = []
-    for k, bead in enumerate(beads):
+    out, split_from = [], []
+    for bead in beads:
         n = len(bead.source)
-        if n >= 2 and len(bead.target) == n and max(merged["source"][k], merged["target"][k]) >= SUSPECT_EXCESS / 2:
+        if n >= 2 and len(bead.target) == n:
             sims = source_emb[list(bead.source)] @ target_emb[list(bead.target)].T
             if all(sims[d].argmax() == d and sims[:, d].argmax() == d for d in range(n)):
                 out.extend(Bead((i,), (j,), float(sims[d, d])) for d, (i, j) in enumerate(zip(bead.source, bead.target)))
+                split_from.extend([bead] * n)
                 continue
         out.append(bead)
-    return out
+        split_from.append(bead)
+    return out, split_from
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:
@@ -516,10 +519,12 @@ def clause_facts(
     target_emb: np.ndarray,
     excess_of: dict[str, list[float]],
     clauses: dict[str, list[list[tuple[int, int]]]],
+    split_from: list[Bead] | None = None,
 ) -> list[Fact]:
     """Clauses of aligned beads that the other side does not carry (see module docstring)."""
     facts = []
-    for piece, raw in clause_scores(source, target, beads, encoder, source_emb, target_emb, excess_of, clauses):
+    for piece, raw in clause_scores(source, target, beads, encoder, source_emb, target_emb, excess_of, clauses,
+                                    split_from=split_from):
         threshold = _threshold(piece.kind)
         if raw > threshold:
             score = 1 / (1 + np.exp(-(raw - threshold) / CLAUSE_SCORE_SCALE))
@@ -542,6 +547,7 @@ def clause_scores(
     excess_of: dict[str, list[float]],
     clauses: dict[str, list[list[tuple[int, int]]]],
     prune: bool = True,
+    split_from: list[Bead] | None = None,
 ) -> list[tuple[Fact, float]]:
     """Clauses of the suspect aligned beads with their raw score (flagged above :func:`_threshold`).
 
@@ -555,25 +561,29 @@ def clause_scores(
     (see the comment there). A one-sentence side is that sentence's embedding
     (``source_emb``, ``target_emb``); a longer one is encoded joined (see ``_side_text``).
     ``excess_of`` is :func:`_length_excess` of these beads, ``clauses`` each side's
-    sentences' :func:`align.clauses.split_clauses`.
+    sentences' :func:`align.clauses.split_clauses`. ``split_from``: for each bead, the
+    aligned bead it was split from (see ``_split_diagonal``), whose other side is what
+    may say its clauses; by default each bead itself.
     """
     docs = {"source": source, "target": target}
     sentence_emb = {"source": source_emb, "target": target_emb}
     suspect = _suspects(beads, excess_of)
     jobs = []  # (this side's vector key, the other side's, pieces, length excess, the other side's sentences)
-    for k, bead in enumerate(beads):
+    for k, (bead, whole) in enumerate(zip(beads, split_from or beads)):
         if not (bead.source and bead.target):
             continue
-        members = {"source": bead.source, "target": bead.target}
+        own = {"source": bead.source, "target": bead.target}
+        wide = {"source": whole.source, "target": whole.target}
         for side, other in (("source", "target"), ("target", "source")):
             if not suspect[side][k]:
                 continue
-            span = _bead_span(docs[side], members[side])
-            pieces = _pieces(docs[side], clauses[side], members[side], side, span, excess_of[side][k])
+            span = _bead_span(docs[side], own[side])
+            pieces = _pieces(docs[side], clauses[side], own[side], side, span, excess_of[side][k])
             if len(pieces) >= 2:
-                mine, theirs = (_side_text(docs[s], members[s]) or sentence_emb[s][members[s][0]] for s in (side, other))
-                covers = _clauses_of(docs[other], clauses[other], members[other])
-                jobs.append((mine, theirs, pieces, excess_of[side][k], docs[other], members[other], covers))
+                mine, theirs = (_side_text(docs[s], indices) or sentence_emb[s][indices[0]]
+                                for s, indices in ((side, own[side]), (other, wide[other])))
+                covers = _clauses_of(docs[other], clauses[other], wide[other])
+                jobs.append((mine, theirs, pieces, excess_of[side][k], docs[other], wide[other], covers))
     emb = _embed(encoder, {t for mine, theirs, pieces, *_ in jobs
                            for t in (mine, theirs, *(p.text for p in pieces)) if isinstance(t, str)})
     candidates = []  # (piece, its score before coverage, the other side's bead vector, document, sentences, clauses)

@@ -196,19 +196,32 @@ def test_lonely_sentences_glued_from_both_sides_each_gain_by_leaving(encoder):
     assert gains["source"][0] < 0 and gains["target"][0] < 0
 
 
-def test_two_pairs_merged_over_a_lost_clause_are_split_again():
-    """Four 1-1 pairs of even length, then two 2-2 beads whose members pair off diagonally
-    (orthogonal vectors): the one whose second target sentence is a third shorter is split into
-    its pairs, so the clause level sees the short pair; the one of even lengths stays whole."""
-    lengths = [(60, 60)] * 4 + [(60, 60), (60, 40), (60, 60), (60, 60)]
-    docs = []
-    for side in range(2):
-        texts = ["x" * pair[side] for pair in lengths]
-        docs.append(_document(" ".join(texts), "en", texts))
-    emb = np.eye(len(lengths), dtype=np.float32)
-    beads = [Bead((i,), (i,), 1.0) for i in range(4)] + [Bead((4, 5), (4, 5), 1.0), Bead((6, 7), (6, 7), 1.0)]
-    split = _split_diagonal(beads, docs[0], docs[1], emb, emb)
-    assert split == beads[:4] + [Bead((4,), (4,), 1.0), Bead((5,), (5,), 1.0), beads[5]]
+def test_pairs_merged_into_one_bead_are_split_again():
+    """Two 2-2 beads: one whose members pair off diagonally is split into its pairs, each remembering
+    the bead it came from; one whose first source sentence is closest to the second target stays whole."""
+    emb = np.eye(4, dtype=np.float32)
+    beads = [Bead((0, 1), (0, 1), 1.0), Bead((2, 3), (2, 3), 1.0)]
+    split, split_from = _split_diagonal(beads, emb, emb)
+    assert split == [Bead((0,), (0,), 1.0), Bead((1,), (1,), 1.0), Bead((2,), (2,), 1.0), Bead((3,), (3,), 1.0)]
+    assert split_from == [beads[0], beads[0], beads[1], beads[1]]
+    split, split_from = _split_diagonal(beads, emb, emb[[1, 0, 2, 3]])
+    assert split[0] == beads[0] and split_from[0] == beads[0]
+
+
+def test_two_pairs_that_lost_clauses_on_opposite_sides_both_show_them(encoder):
+    """NTREX bbc.381680 fr/ar, lines 6-13: French line 4 lost its end (parts arriving every 37 minutes),
+    Arabic line 5 its end (delays and shortages of parts). In one 2-2 bead the sides are of about the
+    usual length; pair by pair each lost end stands out, on both sides."""
+    french = line_document(FIXTURES / "crossed.fr.txt", "fr")
+    arabic = line_document(FIXTURES / "crossed.ar.txt", "ar")
+    french_emb, arabic_emb = embed(encoder, french), embed(encoder, arabic)
+    beads = [Bead((i,), (i,), float(french_emb[i] @ arabic_emb[i])) for i in range(8) if i not in (4, 5)]
+    beads.insert(4, Bead((4, 5), (4, 5), 0.6))
+    facts = find_facts(french, arabic, beads, encoder, french_emb, arabic_emb)
+    french_end = french.sentences[5].start + french.sentences[5].text.index("pourraient")
+    arabic_end = arabic.sentences[4].start + arabic.sentences[4].text.index("حيث")
+    assert any(f.side == "source" and f.start <= french_end < f.end for f in facts)
+    assert any(f.side == "target" and f.start <= arabic_end < f.end for f in facts)
 
 
 def test_a_stray_attribution_is_no_one_sided_sentence():
