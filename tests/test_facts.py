@@ -224,6 +224,22 @@ def test_two_pairs_that_lost_clauses_on_opposite_sides_both_show_them(encoder):
     assert any(f.side == "target" and f.start <= arabic_end < f.end for f in facts)
 
 
+def test_a_glued_sentence_is_one_sided_though_it_names_who_its_neighbour_names(encoder):
+    """NTREX cbsnews.248384 fr/en, lines 8-14, the French without line 12 (CBS, NBC, MSNBC and CNN's
+    audiences, "Nielsen said"). Glued to the Fox News and ABC pairs, the English line still names
+    Nielsen, as the French nearby does; but so does the Fox News line beside it, whose translation is
+    what names Nielsen there: the line is one-sided."""
+    french = line_document(FIXTURES / "nielsen.fr.txt", "fr")
+    english = line_document(FIXTURES / "nielsen.en.txt", "en")
+    french_emb, english_emb = embed(encoder, french), embed(encoder, english)
+    beads = [Bead((0,), (0,), 0.7), Bead((1,), (1,), 0.5), Bead((2, 3), (2, 3, 4), 0.8),
+             Bead((4,), (5,), 0.4), Bead((5,), (6,), 0.8)]
+    facts = find_facts(french, english, beads, encoder, french_emb, english_emb)
+    cbs = english.sentences[4]
+    assert cbs.text.startswith("CBS") and "Nielsen" in cbs.text
+    assert [f for f in facts if f.side == "target" and f.kind == "sentence" and f.start <= cbs.start < f.end]
+
+
 def test_a_stray_attribution_is_no_one_sided_sentence():
     """NTREX nytimes.184822, unmodified: the segmenter rightly cuts "تساءلت." (she asked) off the quote it
     follows; glued to it against one English sentence, it is part of that sentence, not one the English lacks."""
