@@ -575,7 +575,9 @@ def clause_scores(
     docs = {"source": source, "target": target}
     sentence_emb = {"source": source_emb, "target": target_emb}
     suspect = _suspects(beads, excess_of)
-    jobs = []  # (this side's vector key, the other side's, pieces, length excess, the other side's sentences)
+    # (this side's vector key, the other side's, pieces, length excess, the other document,
+    # the other side's sentences in the bead split from, their clauses)
+    jobs = []
     for k, (bead, whole) in enumerate(zip(beads, split_from or beads)):
         if not (bead.source and bead.target):
             continue
