@@ -289,3 +289,30 @@ def test_broken_boundary_lets_a_name_cut_off_by_the_segmenter_rejoin():
     runs = with_and_without_flags(sl, tl, 4, src_broken=src_broken, tgt_broken=tgt_broken)
     assert sum(flagged == gold for flagged, _ in runs) >= 19
     assert sum(plain == gold for _, plain in runs) <= 10
+
+
+def test_a_sentence_cut_in_two_lets_a_bead_hold_one_sentence_more():
+    """Text+Berg dev: gold pairs two German sentences with these five French ones, whose "C ) ." the
+    segmenter cut off; seven sentences are one more than a bead may hold (max_total) unless one of
+    them is a piece of its neighbour.
+
+    With the French boundary flagged broken the 2-5 bead is found in every seed of 20; unflagged,
+    the same meanings never make a bead of more than six sentences.
+    """
+    french = [
+        "Le sommet fut atteint tout d' abord le 9 mai par Imanishi et le sherpa Gyalzen ( n° 57 du rôle des sherpas de l' H .",
+        "C ) .",
+        "Deux jours plus tard , le 11 mai , Kato et Higeta touchaient à leur tour le point culminant .",
+        "Le sommet est formé de quatre clochetons ;",
+        "le plus élevé est si aigu qu' un seul homme peut s' y tenir .",
+    ]
+    assert broken_boundaries(french) == [True, False, False, False, False]
+    found = too_big = 0
+    for seed in range(20):
+        src, tgt, sl, tl, gold = synthetic([(1, 1)] * 3 + [(2, 5)] + [(1, 1)] * 3, seed)
+        tgt_broken = np.zeros(len(tgt), dtype=bool)
+        tgt_broken[3:8] = broken_boundaries(french)
+        found += gold[3] in bead_keys(align_embeddings(src, tgt, sl, tl, tgt_broken=tgt_broken))
+        too_big += any(len(s) + len(t) > AlignParams().max_total for s, t in bead_keys(align_embeddings(src, tgt, sl, tl)))
+    assert found == 20
+    assert too_big == 0
