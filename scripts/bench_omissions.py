@@ -14,6 +14,11 @@ wurde. Die Szene wurde live bei CNN übertragen." when the English lost everythi
 after its last comma): that sentence is in one version only, though the planted
 gold calls the change a clause.
 
+``--why`` also tells where what was missed went (see ``miss_kind``): how many
+deleted lines were paired 1-1 with a sentence of the other side, glued into a bead
+of several sentences, joined to a neighbour by the segmenter, or left alone but not
+flagged; and the same for the kept lines whose end the other side lost.
+
 Clause recall is given twice too: ``clauseR`` wants a flag on the end of the kept
 line, as long as what the other side lost; ``clauseR±`` also takes one on its start,
 as long: the other language may say first what was cut last (the French lost
@@ -29,6 +34,7 @@ import random
 import re
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -121,12 +127,33 @@ class Tally:
     flagged_sentences: int = 0
     total_sentences: int = 0
     seconds: float = 0.0
+    sent_missed: Counter[str] = field(default_factory=Counter)  # missed deleted lines by miss_kind
+    clause_missed: Counter[str] = field(default_factory=Counter)  # missed cut ends by miss_kind of their line
 
 
 def _lost_end(line: tuple[int, int], share: float) -> tuple[int, int]:
     """The end of a kept line that the other side's truncation cut (``share`` of its characters)."""
     start, end = line
     return end - max(int(share * (end - start)), 1), end
+
+
+def miss_kind(result, side: str, line: tuple[int, int]) -> str:
+    """Where the alignment put a line whose flag was missed.
+
+    "joined": a sentence holding it is mostly text of other lines (the segmenter
+    missed a boundary); "alone": its sentences are in beads with nothing on the other
+    side; "1-1": paired with one sentence of the other side; "glued": in a bead with
+    more sentences than that.
+    """
+    doc = result.source if side == "source" else result.target
+    held = {i for i, s in enumerate(doc.sentences) if overlap((s.start, s.end), line) > 0}
+    if any(2 * overlap((doc.sentences[i].start, doc.sentences[i].end), line) < doc.sentences[i].end - doc.sentences[i].start
+           for i in held):
+        return "joined"
+    beads = [b for b in result.beads if held & set(b.source if side == "source" else b.target)]
+    if all(not (b.source and b.target) for b in beads):
+        return "alone"
+    return "1-1" if all(len(b.source) == len(b.target) == 1 for b in beads) else "glued"
 
 
 def score_planted(result, gold: dict[str, Planted], tally: Tally) -> None:
@@ -146,7 +173,11 @@ def score_planted(result, gold: dict[str, Planted], tally: Tally) -> None:
             tally.sent_fp += flagged and not truly
             tally.sent_fp_beyond_cuts += flagged and not in_cut
         tally.sent_gold += len(gold_spans)
-        tally.sent_found += sum(sum(overlap(gs, f) for f in spans) >= 0.5 * (gs[1] - gs[0]) for gs in gold_spans)
+        for gs in gold_spans:
+            found = sum(overlap(gs, f) for f in spans) >= 0.5 * (gs[1] - gs[0])
+            tally.sent_found += found
+            if not found:
+                tally.sent_missed[miss_kind(result, side, gs)] += 1
         fine = [(f.start, f.end) for f in result.facts if f.side == side]
         for i, share in g.truncated_gold.items():
             start, end = g.lines[i]
@@ -154,7 +185,10 @@ def score_planted(result, gold: dict[str, Planted], tally: Tally) -> None:
             tally.clause_total += 1
             head = (start, start + region[1] - region[0])
             in_line = [f for f in fine if overlap((start, end), f) >= 0.5 * (f[1] - f[0])]
-            tally.clause_hit += any(overlap(region, f) > 0 for f in in_line)
+            hit = any(overlap(region, f) > 0 for f in in_line)
+            tally.clause_hit += hit
+            if not hit:
+                tally.clause_missed[miss_kind(result, side, (start, end))] += 1
             tally.clause_either_end += any(overlap(region, f) > 0 or overlap(head, f) > 0 for f in in_line)
             tally.clause_any += any(overlap((start, end), f) > 0 for f in fine)
 
@@ -240,6 +274,7 @@ def main() -> int:
     parser.add_argument("--docs", type=int, default=20, help="documents per language pair (62 in ntrex-dev)")
     parser.add_argument("--model", default=None, help="encoder spec for embeddings.load_encoder (default USE-m3)")
     parser.add_argument("--gold-beads", action="store_true", help="skip segmentation and alignment")
+    parser.add_argument("--why", action="store_true", help="also break the misses down by where the alignment put them")
     args = parser.parse_args()
     from embeddings import load_encoder
 
@@ -249,9 +284,11 @@ def main() -> int:
     print(f"# planted omissions, {args.data.name}, {args.docs} docs/pair, "
           f"{'gold beads' if args.gold_beads else 'full pipeline on paragraphs'}")
     print(header)
+    missed: dict[str, Tally] = {}
     for spec in args.pairs.split(","):
         la, lb = spec.split("-")
         planted, clean = run_pair(args.data, la, lb, args.docs, encoder, args.gold_beads)
+        missed[spec] = planted
         flags = planted.sent_tp + planted.sent_fp
         print(f"{spec:6} {ratio(planted.sent_tp, flags):>6} {ratio(flags - planted.sent_fp_beyond_cuts, flags):>9} "
               f"{ratio(planted.sent_found, planted.sent_gold):>6} "
@@ -260,7 +297,19 @@ def main() -> int:
               f"{planted.clause_total:>6} {100 * clean.flagged_chars / max(clean.total_chars, 1):>10.1f}% "
               f"{100 * clean.flagged_sentences / max(clean.total_sentences, 1):>9.1f}% "
               f"{(planted.seconds + clean.seconds) / (2 * args.docs):>6.1f}", flush=True)
+    if args.why:
+        print_misses(missed)
     return 0
+
+
+def print_misses(missed: dict[str, Tally]) -> None:
+    """Missed deleted lines and cut ends, by where the alignment put them (see ``miss_kind``)."""
+    kinds = ("1-1", "glued", "joined", "alone")
+    print("\n# misses by where the line went: " + " / ".join(kinds))
+    print(f"{'pair':6} {'deleted lines':>24} {'cut ends':>24}")
+    for spec, tally in missed.items():
+        lines, ends = (" / ".join(f"{counter[k]:>3}" for k in kinds) for counter in (tally.sent_missed, tally.clause_missed))
+        print(f"{spec:6} {lines:>24} {ends:>24}")
 
 
 if __name__ == "__main__":
