@@ -185,6 +185,19 @@ def _document(text: str, lang: str, sentences: list[str]) -> Document:
     return Document(text, lang, sentences=spans)
 
 
+def test_a_side_is_measured_against_what_the_other_side_surely_says():
+    """A sentence glued to the other side's last pair evens the lengths out; set aside as doubtful, it
+    no longer counts against the French side, whose excess rises, while the Arabic side keeps its own
+    whole length. A side with nothing left once its doubtful members are out is measured whole."""
+    french, arabic = with_arabic_extra()
+    beads = [Bead((i,), (i,), 1.0) for i in range(3)] + [Bead((3,), (3, 4), 0.7)]
+    whole = _length_excess(french, arabic, beads)
+    beyond = _length_excess(french, arabic, beads, {"source": set(), "target": {4}})
+    assert beyond["source"][3] > whole["source"][3] + 0.2
+    assert beyond["target"] == whole["target"] and beyond["source"][:3] == whole["source"][:3]
+    assert _length_excess(french, arabic, beads, {"source": set(), "target": {3, 4}}) == whole
+
+
 def test_lonely_sentences_glued_from_both_sides_each_gain_by_leaving(encoder):
     """NTREX bbc.381692 (fr/en): a bead "A B" facing "A' X", where B and X translate each
     other nowhere in it. Each leaving brings its side closer only once the other side's
