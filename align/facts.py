@@ -144,6 +144,7 @@ def find_facts(
     sentence = sentence_facts(source, target, beads, encoder, source_emb, target_emb, by_side)
     shared, split_from = _split_diagonal(_without_one_sided(beads, source, target, sentence), source_emb, target_emb)
     excess_of = _length_excess(source, target, shared)
+    # Gains again on the trimmed and split beads: the texts of beads left as they were come from the cache.
     gains = _removal_gains(shared, source, target, encoder)
     doubtful = {side: {i for i, gain in gains[side].items() if gain > 0} for side in SIDES}
     beyond_doubtful = _length_excess(source, target, shared, doubtful)
@@ -677,6 +678,7 @@ def _length_excess(
     """
     lengths = [(-operator.sub(*_bead_span(source, b.source)), -operator.sub(*_bead_span(target, b.target)))
                if b.source and b.target else None for b in beads]
+    doubtful = doubtful or {side: set() for side in SIDES}
     excess: dict[str, list[float]] = {side: [] for side in SIDES}
     for bead, pair, ratio in zip(beads, lengths, _local_length_ratios(lengths)):
         if pair is None:
@@ -684,8 +686,8 @@ def _length_excess(
             excess["target"].append(0.0)
             continue
         s_len, t_len = pair
-        s_said, t_said = (_surely_said(doc, members, (doubtful or {}).get(side, set()), length) for doc, members, side, length
-                          in ((source, bead.source, "source", s_len), (target, bead.target, "target", t_len)))
+        s_said = _surely_said(source, bead.source, doubtful["source"], s_len)
+        t_said = _surely_said(target, bead.target, doubtful["target"], t_len)
         excess["source"].append(1 - t_said / max(s_len, 1) / ratio)
         excess["target"].append(1 - s_said / max(t_len, 1) * ratio)
     return excess
