@@ -10,13 +10,17 @@ from align.clauses import MIN_WORDS, split_clauses
 from align.facts import (
     _length_excess,
     _others_median,
+    _paragraph_of,
+    _paragraphs_kept,
     _removal_gains,
     _split_diagonal,
     _without_one_sided,
     clause_scores,
     find_facts,
 )
+from align.pipeline import pair_documents, prepare
 from align.types import Bead, Document, Fact, Sentence
+from embeddings import load_encoder
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "facts"
@@ -280,3 +284,38 @@ def test_a_clause_the_other_side_says_at_the_end_of_a_longer_one_is_not_flagged(
     result = pair(load(SEEDS / "001_b786fb708fc180cb.txt"), load(SEEDS / "002_cd5cc42a566c1068.txt"))
     assert "والعكس صحيح" in result.target.text
     assert not [f for f in result.facts if "vice-versa" in f.text]
+
+
+def test_a_sentence_glued_across_a_paragraph_break_the_other_version_lacks_is_one_sided(encoder):
+    """NTREX dailymail.298732 fr/en planted as in scripts/bench_omissions.py, the English without line 11
+    ("La nouvelle le laissa sans voix."). The aligner glues it to the taxi driver's pair before it,
+    across a French paragraph break that the English part of the bead lacks, in versions that keep
+    each other's breaks. Without that break, by its gain alone, the sentence stays in its bead."""
+    english = prepare((FIXTURES / "taxi.en.txt").read_text(encoding="utf-8"), lang="en")
+    french_text = (FIXTURES / "taxi.fr.txt").read_text(encoding="utf-8")
+    flagged = []
+    for text in (french_text, french_text.replace("Grayson Mews.\n\nLa nouvelle", "Grayson Mews. La nouvelle")):
+        french = prepare(text, lang="fr")
+        orphan = next(s for s in french.sentences if s.text.startswith("La nouvelle"))
+        result = pair_documents(french, english, load_encoder("use", cache_dir=False))
+        flagged.append(any(f.side == "source" and f.kind == "sentence" and f.start <= orphan.start < f.end
+                           for f in result.facts))
+    assert flagged == [True, False]
+
+
+def test_paragraph_breaks_count_only_between_versions_that_keep_each_others():
+    """The planted pair (with its true beads) keeps its breaks; not once the French body is cut into
+    paragraphs elsewhere."""
+    french_text = (FIXTURES / "taxi.fr.txt").read_text(encoding="utf-8")
+    english = prepare((FIXTURES / "taxi.en.txt").read_text(encoding="utf-8"), lang="en")
+    headline, body = french_text.split("\n\n", 1)
+    regrouped = headline + "\n\n" + body.replace("\n\n", " ").replace(". ", ".\n\n", 6)
+    kept = []
+    for french in (prepare(french_text, lang="fr"), prepare(regrouped, lang="fr")):
+        assert len(french.sentences) == 16
+        beads = [Bead((i,), (i,), 1.0) for i in range(10)] + [
+            Bead((10,), (), 0.0), Bead((11,), (10,), 1.0), Bead((), (11,), 0.0), Bead((12,), (12, 13), 1.0),
+            Bead((13,), (14,), 1.0), Bead((14,), (15,), 1.0), Bead((15,), (16,), 1.0)]
+        paragraph = {"source": _paragraph_of(french), "target": _paragraph_of(english)}
+        kept.append(_paragraphs_kept(french, english, beads, paragraph))
+    assert kept == [True, False]
