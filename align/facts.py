@@ -311,13 +311,12 @@ def _glued_across(
     paragraph, other_paragraph = paragraphs
     if len(mine) < 2 or i not in (mine[0], mine[-1]):
         return False
-    rest = mine[1:] if i == mine[0] else mine[:-1]
-    if paragraph[i] == paragraph[rest[0] if i == mine[0] else rest[-1]]:
+    first = i == mine[0]
+    rest = mine[1:] if first else mine[:-1]
+    neighbour = rest[0] if first else rest[-1]
+    if paragraph[i] == paragraph[neighbour] or _breaks(theirs, other_paragraph) >= _breaks(mine, paragraph):
         return False
-    if _breaks(theirs, other_paragraph) >= _breaks(mine, paragraph):
-        return False
-    closest = other_emb[list(theirs)] @ emb[list(rest)].T
-    sibling = float(closest.max())
+    sibling = float((other_emb[list(theirs)] @ emb[list(rest)].T).max())
     return float((other_emb[list(theirs)] @ emb[i]).max()) < sibling and (
         sibling >= (REFERENCE_ALIGNED_SIM + REFERENCE_UNRELATED_SIM) / 2)
 
