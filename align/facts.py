@@ -193,11 +193,10 @@ def sentence_facts(
     gains = _removal_gains(beads, source, target, encoder)
     paragraph = {"source": _paragraph_of(source), "target": _paragraph_of(target)}
     kept = _paragraphs_kept(source, target, beads, paragraph)
-    for side, doc, emb, other_emb in (("source", source, source_emb, target_emb), ("target", target, target_emb, source_emb)):
-        other = "target" if side == "source" else "source"
+    for side, other, doc, other_doc, emb, other_emb in (("source", "target", source, target, source_emb, target_emb),
+                                                        ("target", "source", target, source, target_emb, source_emb)):
         paragraphs = (paragraph[side], paragraph[other]) if kept else None
         lonely = _lonely(beads, side, doc, emb, other_emb, keys, excess_of[side], gains[side], paragraphs)
-        other_doc = target if side == "source" else source
         told = _partly_told(sorted(lonely), beads, side, doc, other_doc, encoder, emb, other_emb, symbols)
         for i, part in told.items():
             sentence = doc.sentences[i]
