@@ -97,7 +97,7 @@ def segment(text: str, blocks: list[Block], lang: str) -> list[Sentence]:
     lang = base_language(lang)
     sentences: list[Sentence] = []
     for block in blocks:
-        for start, end in _block_spans(text, block.start, block.end, lang):
+        for start, end in _with_wordless_attached(text, _block_spans(text, block.start, block.end, lang)):
             sentences.extend(_bounded(text, start, end))
     return sentences
 
@@ -157,6 +157,27 @@ def _block_spans(text: str, start: int, end: int, lang: str) -> Iterator[tuple[i
     """Sentence spans of one block: first its lines, then punctuation inside them."""
     for line_start, line_end in _line_groups(text, start, end):
         yield from _punctuation_spans(text, line_start, line_end, lang)
+
+
+def _with_wordless_attached(text: str, spans: Iterator[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A block's spans, each without a letter or digit joined to the sentence before it (after it, at the block's start).
+
+    A stray mark after a space ("... 比赛。 。", "Quoi ? !") is no sentence: alone it
+    would be aligned with nothing and reported as a fact one version lacks.
+    """
+    joined: list[tuple[int, int]] = []
+    leading: tuple[int, int] | None = None  # the wordless spans opening the block, as one
+    for start, end in spans:
+        if any(char.isalnum() for char in text[start:end]):
+            joined.append((leading[0] if leading else start, end))
+            leading = None
+        elif joined:
+            joined[-1] = (joined[-1][0], end)
+        else:
+            leading = (leading[0] if leading else start, end)
+    if leading:  # nothing but marks in the whole block: still one span, so no character is lost
+        joined.append(leading)
+    return joined
 
 
 def _line_groups(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:

@@ -121,6 +121,20 @@ def test_list_items_are_sentences_even_after_a_colon() -> None:
     assert [s.text for s in sentences] == text.split("\n")
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("他们输了第二场比赛。 。这个进球别有深意。", "zh", ["他们输了第二场比赛。 。", "这个进球别有深意。"]),
+        ("Quoi ? ! Il est parti. » Voilà.", "fr", ["Quoi ? !", "Il est parti. »", "Voilà."]),
+        (". . Il est venu. Il est parti.", "fr", [". . Il est venu.", "Il est parti."]),
+    ],
+    ids=["cjk-stray-stop", "french-spaced-marks", "block-opening-marks"],
+)
+def test_a_stray_mark_is_no_sentence_of_its_own(text: str, lang: str, expected: list[str]) -> None:
+    # NTREX zh bbc.381746 has "比赛。 。": alone, the second stop was aligned with nothing and reported as a fact.
+    assert [s.text for s in segment(text, [Block(0, len(text))], lang)] == expected
+
+
 def test_language_tags_are_normalised() -> None:
     text = (FIXTURES / "fr.txt").read_text(encoding="utf-8")
     assert split_text(text, "fr-FR") == split_text(text, "fr")
