@@ -18,7 +18,7 @@ from align.facts import (
     clause_scores,
     find_facts,
 )
-from align.pipeline import pair_documents, prepare
+from align.pipeline import align_embedded, embed_many, pair_documents, prepare
 from align.types import Bead, Document, Fact, Sentence
 from embeddings import load_encoder
 
@@ -95,6 +95,27 @@ def test_truncated_french_sentence_points_at_the_arabic_final_clause(encoder):
     assert final >= ranked[1][1] and final - float(np.median([raw for _, raw in scored])) > 0.2
     facts = find_facts(french, arabic, beads, encoder, french_emb, arabic_emb)
     assert not [f for f in facts if f.kind == "sentence"]
+
+
+def test_the_fact_finder_never_encodes_a_sentence_again():
+    """Clauses that are whole sentences and bead sides left with one member reuse the aligner's vectors
+    (the planted NTREX dailymail.298732 fr/en has both)."""
+    use = load_encoder("use", cache_dir=False)
+
+    class Recording:
+        def __init__(self) -> None:
+            self.texts: list[str] = []
+
+        def encode(self, texts):
+            self.texts.extend(texts)
+            return use.encode(texts)
+
+    french, english = (prepare((FIXTURES / f"taxi.{lang}.txt").read_text(encoding="utf-8"), lang=lang) for lang in ("fr", "en"))
+    french_emb, english_emb = embed_many([french, english], use)
+    recording = Recording()
+    find_facts(french, english, align_embedded(french, english, french_emb, english_emb), recording, french_emb, english_emb)
+    assert recording.texts
+    assert not {s.text for doc in (french, english) for s in doc.sentences} & set(recording.texts)
 
 
 def test_one_sided_sentence_is_reported_with_its_new_dates(encoder):
