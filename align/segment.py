@@ -46,6 +46,8 @@ _CLOSERS = frozenset("»”’)]}」』》）】〉›")
 # to the terminal mark.
 _CLOSING_QUOTES = _CLOSERS | frozenset("\"'“‘«‹")
 _INLINE_SPACES = frozenset(" \u00a0\u202f\u2009")
+# Marks that go on with the sentence after a closing quote.
+_COMMAS = frozenset(",;،，；")
 # Marks that may open the next sentence before its first letter.
 _OPENERS = frozenset("\"'«“„‘‚([{¿¡—–-‹「『《（【〈*•·")
 # A line ending in one of these continues on the next line (only marks that
@@ -299,8 +301,12 @@ def _after_closers(text: str, position: int, end: int) -> int:
 
 
 def _closes(text: str, after: int, end: int) -> bool:
-    """Whether a quote or bracket followed by ``text[after]`` can be a closing one."""
-    return after >= end or text[after].isspace() or text[after] in _CLOSING_QUOTES or text[after] in _CJK_TERMINALS
+    """Whether a quote or bracket followed by ``text[after]`` can be a closing one.
+
+    A comma after it closes it too: the sentence then goes on ("« Pourquoi ? », demanda-t-il.").
+    """
+    return (after >= end or text[after].isspace() or text[after] in _CLOSING_QUOTES or text[after] in _CJK_TERMINALS
+            or text[after] in _COMMAS)
 
 
 def _ends_sentence(text: str, match: re.Match[str], boundary: int, end: int, lang: str) -> bool:

@@ -135,6 +135,21 @@ def test_a_stray_mark_is_no_sentence_of_its_own(text: str, lang: str, expected: 
     assert [s.text for s in segment(text, [Block(0, len(text))], lang)] == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("«\u00a0Pourquoi le Président a-t-il autant cédé\u00a0?\u00a0», railla-t-il.", "fr"),
+        ("« Bravo ! », a-t-il déclaré.", "fr"),
+        ('He asked "why?", then left.', "en"),
+        ('قال "لماذا؟"، ثم غادر.', "ar"),
+    ],
+    ids=["french-spaced", "french-plain", "english", "arabic-comma"],
+)
+def test_a_quote_closed_before_a_comma_goes_on_with_its_sentence(text: str, lang: str) -> None:
+    # NTREX fr cnbc.com.6790 and scotsman.133765: the attribution was cut off as a sentence of its own.
+    assert [s.text for s in segment(text + " Fin.", [Block(0, len(text) + 5)], lang)] == [text, "Fin."]
+
+
 def test_language_tags_are_normalised() -> None:
     text = (FIXTURES / "fr.txt").read_text(encoding="utf-8")
     assert split_text(text, "fr-FR") == split_text(text, "fr")
