@@ -13,9 +13,10 @@ import itertools
 import logging
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 
 from anyascii import anyascii
 from rapidfuzz import fuzz, process
@@ -52,8 +53,9 @@ _SPACED_WORD_CHAR = f"[^\\W{_UNSPACED}]"
 _ARABIC_CLITICS = "وفبلك"
 # Scales written right after the digits in English news: "£2.8bn", "$5m", "30k".
 _SUFFIX_SCALES = {"k": 1e3, "m": 1e6, "bn": 1e9, "tn": 1e12}
+# The leading (?=\d) changes no match: it turns most positions down before the lookbehinds.
 _NUMBER = re.compile(
-    rf"(?<![^\W{_UNSPACED}{_ARABIC_CLITICS}])(?<!{_SPACED_WORD_CHAR}[{_ARABIC_CLITICS}])(?<!\d[.,])\d+(?:[,.'\u066b\u066c\u00a0\u202f\u2009 ]\d+|\u060c\d{{3}}(?!\d))*"
+    rf"(?=\d)(?<![^\W{_UNSPACED}{_ARABIC_CLITICS}])(?<!{_SPACED_WORD_CHAR}[{_ARABIC_CLITICS}])(?<!\d[.,])\d+(?:[,.'\u066b\u066c\u00a0\u202f\u2009 ]\d+|\u060c\d{{3}}(?!\d))*"
     rf"(?=(?:st|nd|rd|th|er|re|e|ème|è|s|{'|'.join(_SUFFIX_SCALES)})?(?!{_SPACED_WORD_CHAR}))"
 )
 _PERCENT = re.compile(r"\s?(?:%|٪|‰|per ?cent|pour ?cent|prozent|por ?ciento)", re.IGNORECASE)
@@ -173,8 +175,9 @@ def _numbers(text: str) -> tuple[Atom, ...]:
 
 
 # "10:15", "10h15", "10 h 15", "14 h", "10.15 Uhr", "5.30pm", "3 p.m."; "p.m." adds twelve hours.
+# (?=\d) as in _NUMBER: a quick no at every position that starts no time.
 _TIME = re.compile(
-    r"(?<![\d.,:])(\d{1,2})(?:\s?(?::|h|\.(?=\d\d\s?(?:Uhr|[ap]\.?m\b)))\s?(\d\d)|\s?h(?!\w)|(?=\s?[ap]\.?m\b))"
+    r"(?=\d)(?<![\d.,:])(\d{1,2})(?:\s?(?::|h|\.(?=\d\d\s?(?:Uhr|[ap]\.?m\b)))\s?(\d\d)|\s?h(?!\w)|(?=\s?[ap]\.?m\b))"
     r"(?:\s?([ap])\.?m\b\.?)?(?![\w:])"
 )
 
@@ -304,17 +307,41 @@ _DATE_WORDS = {
 _CJK_MONTH = re.compile(r"(\d{1,2}|[一二三四五六七八九十]{1,3})\s?月")
 _CJK_WEEKDAY = re.compile(r"(?:星期|周|週)([一二三四五六日天])")
 _CJK_WEEKDAY_INDEX = {c: i for i, c in enumerate("一二三四五六", 1)} | {"日": 7, "天": 7}
-_DATE_PHRASE = re.compile(
-    r"(?:" + "|".join(sorted((re.escape(w) for w in _DATE_WORDS), key=len, reverse=True)) + r")",
-    re.IGNORECASE,
-)
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """A regex for any of ``words``, the longest where several match at one place, as a trie.
+
+    re tries the branches of a plain alternation one after another at every
+    position of the text: with the hundred-odd month and weekday names that made
+    dates the slowest thing read from a sentence. Branching on one character at a
+    time, a trie tests each character of the text once or twice instead.
+    """
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a word ends here
+
+    def pattern(node: dict[str, dict]) -> str:
+        branches = [re.escape(char) + pattern(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        alternation = f"(?:{'|'.join(branches)})"
+        return f"{alternation}?" if "" in node else alternation  # greedy: a longer word first
+
+    return pattern(trie)
+
+
+_DATE_PHRASE = re.compile(_trie_pattern(_DATE_WORDS), re.IGNORECASE)
 # German joins a weekday and a part of the day in one word: "Freitagabend", "Sonntagmorgens".
 _DAY_PART = re.compile(r"(?:früh|morgen|vormittag|mittag|nachmittag|abend|nacht)s?\b")
 # The case-insensitive alternation above is slow and most sentences name no date: a
 # case-sensitive search of the lowercased text rules them out far faster. Lowercasing
 # maps each character as the case-insensitive search compares it, except "İ" (to "i"
 # plus U+0307), "ı" and "ſ"; those and the CJK marks send the text to the full search.
-_DATE_HINT = re.compile("|".join(map(re.escape, _DATE_WORDS)) + "|[\u0307ıſ月星周週]")
+_DATE_HINT = re.compile(_trie_pattern(_DATE_WORDS) + "|[\u0307ıſ月星周週]")
 
 
 def find_dates(text: str) -> list[Atom]:
@@ -414,7 +441,7 @@ _TITLE_ABBREVIATION = re.compile(r"\b[A-Z][a-z]{0,2}\.\s*$")  # "M. Deramchi", "
 @lru_cache(maxsize=1 << 16)
 def _is_latin(word: str) -> bool:
     """Cached: called on every word of every sentence, and the vocabulary repeats."""
-    return all("LATIN" in unicodedata.name(c, "") for c in word if c.isalpha())
+    return word.isascii() or all("LATIN" in unicodedata.name(c, "") for c in word if c.isalpha())
 
 
 def _opens_sentence(text: str, start: int) -> bool:
@@ -428,12 +455,18 @@ def _opens_sentence(text: str, start: int) -> bool:
                 and not _TITLE_ABBREVIATION.search(text, max(0, last - 4), start))
 
 
-def _strip_elision(word: str, start: int) -> tuple[str, int]:
-    """Drop a French/Italian elided article: "l'Algérie" -> "Algérie"."""
-    match = _ELISION.match(word)
-    if match:
-        return word[match.end():], start + match.end()
-    return word, start
+@lru_cache(maxsize=1 << 16)
+def _name_part(token: str) -> tuple[str, int, bool]:
+    """What of a word a name may hold, where that starts in the word, and whether it is Latin-script.
+
+    Trailing apostrophes and hyphens go, and so does a French/Italian elided
+    article: "l'Algérie" -> "Algérie". Cached: every word of every sentence is read.
+    """
+    word = token.rstrip("'’-")
+    elision = _ELISION.match(word)
+    offset = elision.end() if elision else 0
+    word = word[offset:]
+    return word, offset, bool(word) and _is_latin(word)
 
 
 # Languages that capitalise every noun: there a single capitalised word may be any noun.
@@ -466,16 +499,19 @@ def find_names(text: str, lang: str | None = None) -> list[Atom]:
 @lru_cache(maxsize=1 << 14)
 def _names(text: str, *, german: bool) -> tuple[Atom, ...]:
     """Cached: a sentence's anchor keys and atoms (:mod:`align.symbols`) both read its names."""
+    if not any(map(str.isupper, text)):  # no capital, no name (most Arabic and Chinese sentences)
+        return ()
     particles = _PARTICLES - _GERMAN_DETERMINERS if german else _PARTICLES
     runs: list[list[tuple[str, int]]] = []
     current: list[tuple[str, int]] = []
     for match in WORD.finditer(text):
-        word, start = _strip_elision(match.group().rstrip("'’-"), match.start())
+        word, offset, latin = _name_part(match.group())
+        start = match.start() + offset
         gap = text[current[-1][1] + len(current[-1][0]):start] if current else ""
         if current and (gap.strip() or "\n" in gap):
             runs.append(current)
             current = []
-        if not word or not _is_latin(word):
+        if not latin:
             if current:
                 runs.append(current)
                 current = []
@@ -558,11 +594,18 @@ def skeletons(word: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(_skeleton(reading) for reading in _readings(word)))
 
 
-def _skeleton(word: str) -> str:
-    roman = _NON_LATIN_LOWER.sub("", anyascii(word).lower())
+@lru_cache(maxsize=1 << 16)
+def _skeleton(reading: str) -> str:
+    """The skeleton of one reading of a word (:func:`skeletons`).
+
+    Cached as well: an Arabic word is also read without its prefix ("وليبيا" as
+    "ليبيا"), and that is mostly a word of its own.
+    """
+    roman = _NON_LATIN_LOWER.sub("", anyascii(reading).lower())
     for old, new in _SKELETON_RULES:
         roman = roman.replace(old, new)
-    return _DOUBLED.sub(r"\1", _VOWELS.sub("", roman))
+    # itemgetter(1) rather than the template r"\1": re expands a template in Python at every call.
+    return _DOUBLED.sub(itemgetter(1), _VOWELS.sub("", roman))
 
 
 def _readings(word: str) -> tuple[str, ...]:

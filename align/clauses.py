@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from functools import lru_cache
 
 # Words that usually open a new clause. Deliberately general: a wrong cut only
 # makes two pieces that the merge step or the comparison treats together.
@@ -30,7 +31,9 @@ _CLAUSE_OPENERS = {
     "عندما", "حين", "حتى", "كما", "إذ", "إذا", "بعد", "قبل", "بل", "أو", "ثم", "و",
 }
 # A comma or colon between digits is inside a number or a time ("1,000", "11:15"), not a cut.
-_PUNCT_CUT = re.compile(r"(?:(?<!\d)[,:]|[,:](?!\d)|[;،؛，；：、])\s*|\s+[—–-]\s+|\s*[(\[]|[)\]]\s*")
+# The lookahead names every character a cut can start with: without it re tries all
+# the branches at every position, which took a third of the time spent splitting.
+_PUNCT_CUT = re.compile(r"(?=[\s,:;،؛，；：、()\[\]])(?:(?:(?<!\d)[,:]|[,:](?!\d)|[;،؛，；：、])\s*|\s+[—–-]\s+|\s*[(\[]|[)\]]\s*)")
 _WORD = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]|[^\W\d_][^\W\u3040-\u30ff\u4e00-\u9fff]*|\d[\d.,]*")
 # Arabic verbs of saying and linking words glued to و/ف open new clauses ("وقال", "وأضاف", "فإن").
 _ARABIC_OPENER_PREFIX = re.compile(r"^[وف](?:قال|أضاف|أكد|أشار|إن|أن|لكن|هو|هي|تم|كان|كانت|ذلك|لذلك)")
@@ -50,12 +53,17 @@ def split_clauses(text: str, min_words: int = MIN_WORDS) -> list[tuple[int, int]
     for match in _PUNCT_CUT.finditer(text):
         cuts.add(match.end() if text[match.start()] not in "([" else match.start() + len(match.group()) - 1)
     for match in _WORD.finditer(text):
-        word = match.group().lower().rstrip("'’")
-        if word in _CLAUSE_OPENERS or _ARABIC_OPENER_PREFIX.match(match.group()):
+        if _opens_clause(match.group()):
             cuts.add(match.start())
     bounds = sorted(cuts)
     pieces = [(a, b) for a, b in itertools.pairwise(bounds) if text[a:b].strip()]
     return [_trim(text, a, b) for a, b in _merge_short(text, pieces, min_words)]
+
+
+@lru_cache(maxsize=1 << 16)
+def _opens_clause(word: str) -> bool:
+    """Whether a word opens a clause. Cached: every word of every sentence is looked up."""
+    return word.lower().rstrip("'’") in _CLAUSE_OPENERS or bool(_ARABIC_OPENER_PREFIX.match(word))
 
 
 def word_count(text: str) -> int:
@@ -69,13 +77,18 @@ def word_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _merge_short(text: str, pieces: list[tuple[int, int]], min_words: int) -> list[tuple[int, int]]:
+    """Pieces merged until each has ``min_words``; the last piece's count is kept, not counted again for the next."""
     merged: list[tuple[int, int]] = []
+    last_words = 0  # in merged[-1]
     for start, end in pieces:
-        if merged and (word_count(text[start:end]) < min_words or word_count(text[slice(*merged[-1])]) < min_words):
+        words = word_count(text[start:end])
+        if merged and (words < min_words or last_words < min_words):
             merged[-1] = (merged[-1][0], end)
+            last_words = word_count(text[slice(*merged[-1])])
         else:
             merged.append((start, end))
-    if len(merged) > 1 and word_count(text[slice(*merged[-1])]) < min_words:
+            last_words = words
+    if len(merged) > 1 and last_words < min_words:
         merged[-2:] = [(merged[-2][0], merged[-1][1])]
     return merged
 
