@@ -174,11 +174,15 @@ def _numbers(text: str) -> tuple[Atom, ...]:
     return tuple(sorted(atoms, key=lambda atom: atom.start))
 
 
-# "10:15", "10h15", "10 h 15", "14 h", "10.15 Uhr", "5.30pm", "3 p.m."; "p.m." adds twelve hours.
+# "10:15", "10h15", "10 h 15", "14 h", "10.15 Uhr", "5.30pm", "3 p.m.", Arabic "7.55 صباحًا" (in the
+# morning), "4.40 مساءً" (in the evening); "p.m." and "مساء" add twelve hours. Chinese and Japanese
+# write a full-width colon ("5：30") and glue the time to the words around it ("周日11:15在").
 # (?=\d) as in _NUMBER: a quick no at every position that starts no time.
+_EVENING_AR = "مساء"
+_HALF_DAY = rf"(?:[ap]\.?m\b|صباح|{_EVENING_AR})"
 _TIME = re.compile(
-    r"(?=\d)(?<![\d.,:])(\d{1,2})(?:\s?(?::|h|\.(?=\d\d\s?(?:Uhr|[ap]\.?m\b)))\s?(\d\d)|\s?h(?!\w)|(?=\s?[ap]\.?m\b))"
-    r"(?:\s?([ap])\.?m\b\.?)?(?![\w:])"
+    rf"(?=\d)(?<![\d.,:：])(\d{{1,2}})(?:\s?(?:[:：]|h|\.(?=\d\d\s?(?:Uhr|{_HALF_DAY})))\s?(\d\d)|\s?h(?!\w)|(?=\s?{_HALF_DAY}))"
+    rf"(?:\s?(?:([ap])\.?m\b\.?|(صباح|{_EVENING_AR})[اءًٌ]*))?(?!{_SPACED_WORD_CHAR}|[:：])"
 )
 
 
@@ -189,7 +193,8 @@ def _times(text: str) -> list[Atom]:
         hour, minute = int(_digits(match.group(1))), int(_digits(match.group(2) or "0"))
         if hour > 24 or minute > 59:
             continue
-        hours = {hour, hour + 12} if match.group(3) == "p" and hour < 12 else {hour}
+        evening = match.group(3) == "p" or match.group(4) == _EVENING_AR
+        hours = {hour, hour + 12} if evening and hour < 12 else {hour}
         keys = {f"t:{h}:{minute:02d}" for h in hours} | ({_fmt(h) for h in hours} if minute == 0 else set())
         atoms.append(Atom("number", match.start(), match.end(), match.group(), frozenset(keys)))
     return atoms
@@ -386,8 +391,8 @@ def _month_number(numeral: str) -> int:
 
 # English writes its months capitalised: "may" and "march" in lower case are the verbs.
 _ENGLISH_HOMONYMS = frozenset({"may", "march"})
-# After a title the word is a surname ("Mrs May").
-_TITLE_BEFORE = re.compile(r"\b(?:Mrs|Ms|Mr|Dr|Theresa)\.?\s+$")
+# After a title the word is a surname ("Mrs May"); so in Arabic, where "ماي" and "مايو" are also the month.
+_TITLE_BEFORE = re.compile(r"\b(?:Mrs|Ms|Mr|Dr|Theresa|السيدة|تيريزا)\.?\s+$")
 
 _DAY_BEFORE = re.compile(r"(?:\d{1,2}(?:er|st|nd|rd|th|\.)?\s+)$")
 _YEAR_AFTER = re.compile(r"^(?:,?\s+(?:de\s+|del\s+)?(?:\d{1,2},?\s+)?\d{4}|\s*\d{1,2}(?:st|nd|rd|th)?\b(?![.,]\d)(?:,?\s+\d{4})?)")
@@ -409,6 +414,13 @@ _ELISION = re.compile(r"^(?:[lLdDjJnNsScCmMtT]|qu|Qu)['’]")
 _LETTERS = re.compile(r"[^\W\d_]+")
 _HYPHENATED_WORD = re.compile(r"[^\W\d_][\w\-]*")
 _PARTICLES = {"de", "du", "des", "la", "le", "di", "da", "van", "von", "der", "den", "al", "el", "bin", "ben", "ibn", "abu", "bou", "y"}
+# Titles before a name ("Mr. Hart", "Mme Dupont", "Sen. Flake") are no part of it: another language puts
+# its own title there, after the name, or none ("哈特", "السيد هارت"), and "Mr" alone was reported as a
+# name the other version lacks.
+_TITLES = frozenset({
+    "Mr", "Mrs", "Ms", "Mx", "Dr", "Prof", "Sen", "Rep", "Gov", "Gen", "Lt", "Col", "Capt", "Sgt", "Rev",
+    "M", "MM", "Mme", "Mmes", "Mlle", "Me", "Pr", "Mgr", "Hr", "Frau", "Herr", "Sr", "Sra", "Srta", "Dra",
+})
 WORD = re.compile(r"[^\W\d_][\w'’\-]*")  # a word of any script, with its apostrophes and hyphens
 
 
@@ -421,12 +433,12 @@ def words(text: str, lang: str | None = None) -> list[str]:
     of a Chinese sentence.
     """
     if lang == "zh":
-        return [word for word in _chinese_segmenter()(text) if WORD.fullmatch(word)]
+        return [word for word in chinese_segmenter()(text) if WORD.fullmatch(word)]
     return WORD.findall(text)
 
 
 @lru_cache(maxsize=1)
-def _chinese_segmenter() -> Callable[[str], list[str]]:
+def chinese_segmenter() -> Callable[[str], list[str]]:
     """jieba's segmenter, loaded on first use: building its dictionary takes a second or so."""
     import jieba
 
@@ -529,6 +541,8 @@ def _names(text: str, *, german: bool) -> tuple[Atom, ...]:
         while run and run[-1][0].lower() in _PARTICLES and not run[-1][0][0].isupper():
             run = run[:-1]
         while len(run) > 1 and run[0][0].lower() in _PARTICLES:
+            run = run[1:]
+        while run and run[0][0] in _TITLES:
             run = run[1:]
         if not run:
             continue

@@ -101,6 +101,13 @@ def test_seed_pair_atoms():
     assert tuesday and is_covered(tuesday[0], french)  # "mardi"
 
 
+def test_a_title_before_a_name_is_no_name():
+    """NTREX zh-en: "Mr. Hart" is "哈特"; "Mr" alone was reported as a name the Chinese lacks. Arabic "تيريزا ماي" is Mrs May."""
+    assert [a.text for a in find_names("In 1987, when Mr. Hart was caught, Ms. Schroeder was frustrated.")] == ["Hart", "Schroeder"]
+    assert [a.text for a in find_names("The driver told Mr Smith so.")] == ["Smith"]
+    assert find_dates("وستعلن تيريزا ماي ذلك اليوم") == [] and find_dates("وحث السيدة مايو على") == []
+
+
 def test_german_nouns_after_an_article_are_not_names():
     text = "Am Montag traf Angela Merkel in Berlin die Besatzung der neuen Station und Ursula von der Leyen."
     german = [a.text for a in find_names(text, "de")]
@@ -166,6 +173,15 @@ def test_times_of_day_match_across_notations():
     assert is_covered(find_numbers("at 4:40 p.m.")[0], profile("à 16h40"))
     assert values("for 14 hours") == [["n:14"]] and values("27:37") == [["n:27"], ["n:37"]]
     assert is_covered(find_numbers("en 2e position")[0], profile("in der zweiten Position"))
+
+
+def test_times_in_chinese_and_arabic_text():
+    """NTREX zh-ar: "周日11:15在" and "下午5：30" are times as the Arabic "11:15" and "5:30 مساءً" are; the
+    Arabic "7.55 صباحًا" (in the morning) is the Chinese "7:55", "4.40 مساءً" (in the evening) "4:40 p.m."."""
+    assert values("荒岛唱片电台在英国夏令时周日11:15在BBC广播4台播出。") == [["t:11:15"], ["n:4"]]
+    assert is_covered(find_numbers("最佳时间是周六下午5：30")[0], profile("هو 5:30 مساءً يوم السبت"))
+    assert is_covered(find_numbers("في الساعة 7.55 صباحًا مع")[0], profile("早上 7:55 在John 大街"))
+    assert is_covered(find_numbers("في الساعة 4.40 مساءً")[0], profile("at 4:40 p.m."))
 
 
 def test_a_decimal_after_a_month_is_no_day():

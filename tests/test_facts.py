@@ -6,8 +6,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from align.clauses import MIN_WORDS, split_clauses
+from align.clauses import MIN_WORDS, split_clauses, word_count
 from align.facts import (
+    _edges,
     _length_excess,
     _others_median,
     _paragraph_of,
@@ -74,6 +75,14 @@ def test_no_clause_cut_inside_a_number_or_a_time():
     assert split_clauses(text) == [(0, len(text))]
     english = "More than 1,000 people came, and they stayed until dawn."
     assert [english[a:b] for a, b in split_clauses(english)] == ["More than 1,000 people came,", "and they stayed until dawn."]
+
+
+def test_chinese_clauses_and_edges_are_counted_in_words_not_characters():
+    """NTREX zh: "她已经36岁了。" is five words, not a clause and its rest; a sentence's edges keep "至关重要" whole."""
+    assert word_count("她已经") == 2 and word_count("她已经36岁了。") == 5
+    sentence = "“我们的所作所为将对于十一月份至关重要。"
+    edges = [sentence[a:b] for a, b in _edges(sentence, 0.2)]
+    assert edges == ["我们的所作所为", "对于十一月份至关重要"]
 
 
 def test_truncated_french_sentence_points_at_the_arabic_final_clause(encoder):
