@@ -2,9 +2,10 @@
 
 Sentence embeddings blur exact values ("2001" and "2002" embed alike), so the
 atoms an analyst cares most about are compared symbolically instead: numbers by
-value whatever the digits (Western, Arabic-Indic, Persian), months and weekdays
-by index whatever the language, and names by a romanized consonant skeleton so
-that "Deramchi" finds "الدرامشي". Everything here is a pure function of text.
+value whatever the digits (Western, Arabic-Indic, Persian), quantities in miles
+and in kilometres by converting one to the other, months and weekdays by index
+whatever the language, and names by a romanized consonant skeleton so that
+"Deramchi" finds "الدرامشي". Everything here is a pure function of text.
 """
 
 from __future__ import annotations
@@ -14,19 +15,24 @@ import logging
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from operator import itemgetter
 
 from anyascii import anyascii
 from rapidfuzz import fuzz, process
 
+# A quantity in a unit: its dimension, the unit's system (imperial or metric) and its value in the
+# metric base unit (metres, kilograms, degrees Celsius).
+Measure = tuple[str, str, float]
+
 
 @dataclass(frozen=True)
 class Atom:
     """One number, date or name; ``keys`` are its normalised values.
 
-    Two atoms of the same kind say the same thing when their keys intersect.
+    Two atoms of the same kind say the same thing when their keys intersect,
+    or when they measure the same quantity in units of two systems (``measures``).
     """
 
     kind: str  # number | date | name
@@ -34,6 +40,25 @@ class Atom:
     end: int
     text: str
     keys: frozenset[str]
+    measures: frozenset[Measure] = frozenset()
+
+
+def _character_class(code_points: Iterable[int]) -> str:
+    """The body of a regex character class holding exactly these code points, as ranges."""
+    ranges: list[list[int]] = []
+    for code in code_points:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+
+
+# Combining marks (Arabic harakat and tanwin, Hebrew points, Indic vowel signs, decomposed accents) are
+# no word characters to re, so a plain word pattern cut "جدًا" (very) in two and "مُرشَّح" in three;
+# word patterns take them inside a word. The alphabets below U+3000 are all that write them.
+MARKS = _character_class(c for c in range(0x3000) if unicodedata.category(chr(c)).startswith("M"))
+_MARK = re.compile(f"[{MARKS}]")
 
 
 # --- numbers -----------------------------------------------------------------
@@ -62,18 +87,21 @@ _PERCENT = re.compile(r"\s?(?:%|٪|‰|per ?cent|pour ?cent|prozent|por ?ciento)
 
 # Small numbers are often spelled out on one side and written in digits on the
 # other; these words only ever *cover* a digit, they are never reported. Ordinals
-# too: Arabic writes "1er octobre" as "الأول من أكتوبر" (the first of October).
+# too: Arabic writes "1er octobre" as "الأول من أكتوبر" (the first of October); its
+# ordinals are listed without the article, which is read off ("الثالث", "ثالث أكبر").
 _NUMBER_WORDS = {
-    1: "one un une eins ein eine uno una واحد واحدة first premier première erste erster primero primera الأول الاول الأولى",
-    2: "two deux zwei dos اثنان اثنين اثنتين second deuxième zweite zweiter segundo segunda الثاني الثانية",
-    3: "three trois drei tres ثلاث ثلاثة third troisième dritte dritter tercero tercera الثالث الثالثة",
-    4: "four quatre vier cuatro أربع أربعة اربعة fourth quatrième vierte vierter cuarto cuarta الرابع الرابعة",
-    5: "five cinq fünf cinco خمس خمسة fifth cinquième fünfte fünfter quinto quinta الخامس الخامسة",
-    6: "six sechs seis ست ستة sixth sixième sechste sechster sexto sexta السادس السادسة",
-    7: "seven sept sieben siete سبع سبعة seventh septième siebte siebter séptimo séptima السابع السابعة",
-    8: "eight huit acht ocho ثماني ثمانية eighth huitième achte achter octavo octava الثامن الثامنة",
-    9: "nine neuf neun nueve تسع تسعة ninth neuvième neunte neunter noveno novena التاسع التاسعة",
-    10: "ten dix zehn diez عشر عشرة tenth dixième zehnte zehnter décimo décima العاشر العاشرة",
+    1: "one un une eins ein eine uno una واحد واحدة first premier première erste erster primero primera أول اول أولى"
+       " حادي حادية",  # "first" in compounds only: "الحادي عشر" (11th), "الحادي والعشرين" (21st)
+    2: "two deux zwei dos اثنان اثنين اثنتين second deuxième zweite zweiter segundo segunda ثان ثاني ثانية",
+    3: "three trois drei tres ثلاث ثلاثة third troisième dritte dritter tercero tercera ثالث ثالثة",
+    4: "four quatre vier cuatro أربع أربعة اربعة fourth quatrième vierte vierter cuarto cuarta رابع رابعة",
+    5: "five cinq fünf cinco خمس خمسة fifth cinquième fünfte fünfter quinto quinta خامس خامسة",
+    6: "six sechs seis ست ستة sixth sixième sechste sechster sexto sexta سادس سادسة",
+    7: "seven sept sieben siete سبع سبعة seventh septième siebte siebter séptimo séptima سابع سابعة",
+    8: "eight huit acht ocho ثماني ثمانية eighth huitième achte achter octavo octava ثامن ثامنة",
+    9: "nine neuf neun nueve تسع تسعة ninth neuvième neunte neunter noveno novena تاسع تاسعة",
+    10: "ten dix zehn diez عشر عشرة tenth dixième zehnte zehnter décimo décima عاشر عاشرة"
+        " decade décennie jahrzehnt década",
     11: "eleven onze elf once",
     12: "twelve douze zwölf doce",
     13: "thirteen treize dreizehn trece",
@@ -96,14 +124,28 @@ _NUMBER_WORDS = {
     1000000: "million millions millionen millón millones مليون ملايين",
     1000000000: "billion billions milliard milliards milliarde milliarden مليار مليارات",
 }
-_WORD_VALUE = {w: v for v, words in _NUMBER_WORDS.items() for w in words.split()}
+# Arabic counts two by the dual of the noun counted: "منذ عامين" (two years ago) is "il y a 2 ans",
+# "مليوني دولار" (two million dollars) "$2 million", "التعادل بهدفين" (a draw with two goals) "2-2".
+_ARABIC_DUALS = {
+    2: "عامين عامان سنتين سنتان شهرين شهران أسبوعين أسبوعان اسبوعين يومين يومان ساعتين ساعتان دقيقتين"
+       " دقيقتان مرتين مرتان هدفين هدفان",
+    200: "مئتين مئتان مئتي مائتين مائتان مائتي",
+    2000: "ألفين ألفان ألفي",
+    2000000: "مليونين مليونان مليوني",
+    2000000000: "مليارين ملياران ملياري",
+}
+_WORD_VALUE = {w: v for table in (_NUMBER_WORDS, _ARABIC_DUALS) for v, words in table.items() for w in words.split()}
 # A number followed by one of these is also read multiplied: "40 ألف" states 40 000.
-_SCALES = {w: v for w, v in _WORD_VALUE.items() if v >= 1000}
+_SCALES = {w: v for v, words in _NUMBER_WORDS.items() if v >= 1000 for w in words.split()}
+# Arabic names a decade by its tens with the suffix -يات: "الثمانينيات" (the eighties) are "the 1980s".
+_ARABIC_DECADE = re.compile(r"(?:[وفبلك]?ال)?(\w+ين)ي?ات")
 _WORD_AFTER = re.compile(r"[\s\u00a0\u202f]+([^\W\d_]+)")
 # Chinese, Japanese and Korean write the scale right after the digits: "1,000万" states 10 000 000.
 _SCALE_SIGNS = {"千": 1e3, "万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8, "만": 1e4, "억": 1e8}
 _SCALE_SUFFIX = re.compile(rf"({'|'.join(_SUFFIX_SCALES)})\b")
 _DECADE = re.compile(r"1\d\d0|20\d0")
+# "1950-53": the second year of a range written with its last two digits.
+_YEAR_RANGE_BEFORE = re.compile(r"(?<!\d)(\d\d)(\d\d)\s?[-–]\s?$")
 _MONTH_SIGN_AFTER = re.compile(r"\s?月")
 _SCALE_SIGN_AFTER = re.compile(f"[\\s\u00a0\u202f]?([{''.join(_SCALE_SIGNS)}])")
 
@@ -168,10 +210,85 @@ def _numbers(text: str) -> tuple[Atom, ...]:
             end = suffix.end()
         if _DECADE.fullmatch(token) and text[end:end + 1] == "s":  # "the 1980s" are "los años 80"
             keys |= {_fmt(int(token) % 100)}
+        year_range = _YEAR_RANGE_BEFORE.search(_digits(text[max(0, match.start() - 7):match.start()]))
+        if year_range and len(token) == 2:
+            keys |= {_fmt(_range_end_year(int(year_range.group(1)), int(year_range.group(2)), int(_digits(token))))}
         percent = _PERCENT.match(text, end)
-        span_end = percent.end() if percent else end
-        atoms.append(Atom("number", match.start(), span_end, text[match.start():span_end], keys))
+        unit = None if percent else _UNIT_AFTER.match(text, end)
+        measures = _measures(keys, unit.group("unit")) if unit else frozenset()
+        if percent:
+            end = percent.end()
+        elif measures and not unit.group("range"):  # "209 km" is the atom; the 2 of "2 to 4 inches" stays alone
+            end = unit.end()
+        atoms.append(Atom("number", match.start(), end, text[match.start():end], keys, measures))
     return tuple(sorted(atoms, key=lambda atom: atom.start))
+
+
+def _range_end_year(century: int, start: int, end: int) -> int:
+    """The year "53" ends in a range from ``century``/``start`` ("19", "50"): 1953; "1998-02" ends in 2002."""
+    return (century + (end < start)) * 100 + end
+
+
+# Translations convert units: "130 miles" is "209 km", "550 pounds" "250 kg", "6 inches" "15 cm", and
+# "80 degrees" in American news (Fahrenheit) "26 degrés". Speeds are compared by their lengths
+# ("85 mph" is "135 km/h"). Bare degrees are read in both scales. "in" is no inch: it is a word too.
+_UNITS: dict[str, tuple[str, str, float]] = {
+    word: unit
+    for words, unit in (
+        ("mile miles mi mph milles meile meilen milla millas ميل ميلا أميال اميال", ("length", "imperial", 1609.344)),
+        ("yard yards yd yds yarda yardas ياردة ياردات", ("length", "imperial", 0.9144)),
+        ("foot feet ft pied pieds fuß fuss pie pies قدم قدما أقدام اقدام", ("length", "imperial", 0.3048)),
+        ("inch inches pouce pouces zoll pulgada pulgadas بوصة بوصات إنش إنشات انش", ("length", "imperial", 0.0254)),
+        (("km kilomètre kilomètres kilometre kilometres kilometer kilometers kilometern kilómetro kilómetros"
+          " كيلومتر كيلومترا كيلومترات كم"), ("length", "metric", 1000.0)),
+        ("m mètre mètres metre metres meter meters metern metro metros متر مترا أمتار امتار", ("length", "metric", 1.0)),
+        (("cm centimètre centimètres centimetre centimetres centimeter centimeters zentimeter zentimetern"
+          " centímetro centímetros سنتيمتر سنتيمترا سنتيمترات سم"), ("length", "metric", 0.01)),
+        ("pound pounds lb lbs livre livres pfund libra libras رطل رطلا أرطال", ("mass", "imperial", 0.45359237)),
+        ("ounce ounces oz once onces unze unzen onza onzas أونصة", ("mass", "imperial", 0.028349523)),
+        (("kg kilo kilos kilogramme kilogrammes kilogram kilograms kilogramm kilogramo kilogramos"
+          " كيلوغرام كيلوجرام كيلوغرامات كيلو كغ كجم"), ("mass", "metric", 1.0)),
+        ("g gramme grammes gram grams gramm gramo gramos غرام غراما جرام", ("mass", "metric", 0.001)),
+        ("fahrenheit", ("temperature", "imperial", 1.0)),
+        ("celsius مئوية", ("temperature", "metric", 1.0)),
+        ("degree degrees degré degrés grad grado grados درجة درجات", ("temperature", "", 1.0)),
+    )
+    for word in words.split()
+}
+# The unit after a number, or after the number closing a range ("2 to 4 inches": the 2 is in inches too).
+_UNIT_AFTER = re.compile(
+    r"(?P<range>\s?(?:-|–|to|à|a|bis|et|and|y|ou|or|o|إلى|الى|و)\s?\d+(?:[.,]\d+)?)?"
+    rf"[\s\u00a0\u202f-]?(?P<unit>°\s?[CF]?|[^\W\d_](?:[^\W\d_]|[{MARKS}])*)"
+)
+# Translators round what they convert: "200 miles" became "300 km", "12 mph" "20 km/h".
+_CONVERSION_TOLERANCE = 0.1
+_TEMPERATURE_TOLERANCE = 1.0  # degrees: "80 °F" is 26.7 °C, written "26" or "27"
+
+
+def _measures(keys: frozenset[str], unit: str) -> frozenset[Measure]:
+    """The quantities a number of ``keys`` states in ``unit``, if that is a unit of measure."""
+    unit = _MARK.sub("", unit).lower().replace(" ", "")
+    if unit.startswith("°"):
+        unit = {"°c": "celsius", "°f": "fahrenheit"}.get(unit, "degree")
+    if unit not in _UNITS:
+        return frozenset()
+    dimension, system, factor = _UNITS[unit]
+    values = [float(key[2:]) for key in keys if key.startswith("n:")]
+    if dimension != "temperature":
+        return frozenset((dimension, system, value * factor) for value in values)
+    readings = (("imperial", lambda v: (v - 32) * 5 / 9), ("metric", lambda v: v))
+    return frozenset(("temperature", scale, convert(value)) for scale, convert in readings
+                     if system in ("", scale) for value in values)
+
+
+def _same_measure(mine: Measure, theirs: Measure) -> bool:
+    """Whether two quantities in units of two systems are one converted to the other, rounded."""
+    (dimension, system, value), (other_dimension, other_system, other_value) = mine, theirs
+    if dimension != other_dimension or system == other_system:
+        return False
+    if dimension == "temperature":
+        return abs(value - other_value) <= _TEMPERATURE_TOLERANCE
+    return abs(value - other_value) <= _CONVERSION_TOLERANCE * max(abs(value), abs(other_value))
 
 
 # "10:15", "10h15", "10 h 15", "14 h", "10.15 Uhr", "5.30pm", "3 p.m.", Arabic "7.55 صباحًا" (in the
@@ -204,13 +321,22 @@ def number_word_values(text: str) -> frozenset[str]:
     """Values of spelled-out numbers, used only to cover digits on the other side.
 
     Compounds count as their sum too: "thirty-six", "treinta y seis",
-    "sechsunddreißig", "السادس والثلاثين" (the 36th), "ثلاثة عشر" (13).
+    "sechsunddreißig", "السادس والثلاثين" (the 36th), "ثلاثة عشر" (13); a number
+    before a larger scale as their product: "ستة ملايين" (six million), "trois mille".
+    An Arabic decade is its tens and those of the 1900s: "الثمانينيات" is 80 and 1980.
     """
-    values = [_spelled_value(w) for w in _lowercase_words(text)]
+    lowercase = _lowercase_words(text)
+    values = [_spelled_value(w) for w in lowercase]
     spelled = {v for v in values if v is not None}
     if len(spelled) > 1:  # a compound: next to each other, or with a word between ("y", "and", "و" alone)
         neighbours = [*itertools.pairwise(values), *((a, c) for a, b, c in zip(values, values[1:], values[2:]) if b is None)]
         spelled |= {a + b for a, b in neighbours if _units_and_tens(a, b) or _units_and_tens(b, a)}
+        spelled |= {a * b for a, b in itertools.pairwise(values) if a and b and a < b and b in _SCALES.values()}
+    for word in lowercase:
+        decade = _ARABIC_DECADE.fullmatch(word)
+        tens = _WORD_VALUE.get(decade.group(1)) if decade else None
+        if tens in range(20, 100, 10):
+            spelled |= {tens, 1900 + tens}
     spelled |= {cjk_numeral_value(m.group()) for m in _CJK_NUMERAL.finditer(text)}
     spelled |= {roman_value(m.group()) for m in _ROMAN.finditer(text)}
     return frozenset(_fmt(v) for v in spelled if v)
@@ -304,8 +430,12 @@ _WEEKDAYS = [
     "saturday samedi samstag sonnabend sábado sabado السبت",
     "sunday dimanche sonntag domingo الأحد الاحد",
 ]
+# English and German news abbreviate months ("Oct. 31"): only capitalised, since "sept." is also French seven.
+_MONTH_ABBREVIATIONS = {"Jan.": 1, "Feb.": 2, "Apr.": 4, "Jun.": 6, "Jul.": 7, "Aug.": 8, "Sep.": 9, "Sept.": 9,
+                        "Oct.": 10, "Okt.": 10, "Nov.": 11, "Dec.": 12, "Dez.": 12}
 _DATE_WORDS = {
     **{w.replace("_", " "): f"month:{i}" for i, ws in enumerate(_MONTHS, 1) for w in ws.split()},
+    **{w.lower(): f"month:{i}" for w, i in _MONTH_ABBREVIATIONS.items()},
     **{w: f"weekday:{i}" for i, ws in enumerate(_WEEKDAYS, 1) for w in ws.split()},
 }
 # Chinese and Japanese write months and weekdays with digits or fixed characters.
@@ -375,7 +505,12 @@ def _dates(text: str) -> tuple[Atom, ...]:
             continue
         if match.group() in _ENGLISH_HOMONYMS or _TITLE_BEFORE.search(text, 0, start):
             continue
-        atoms.append(_widen_date(text, start, end, key))
+        if match.group().endswith(".") and not match.group()[0].isupper():
+            continue
+        atom = _widen_date(text, start, end, key)
+        if match.group() in _ARABIC_HOMONYMS and atom.text == match.group():
+            continue
+        atoms.append(atom)
     for match in _CJK_MONTH.finditer(text):
         atoms.append(_widen_date(text, *match.span(), f"month:{_month_number(match.group(1))}"))
     for match in _CJK_WEEKDAY.finditer(text):
@@ -391,15 +526,17 @@ def _month_number(numeral: str) -> int:
 
 # English writes its months capitalised: "may" and "march" in lower case are the verbs.
 _ENGLISH_HOMONYMS = frozenset({"may", "march"})
-# After a title the word is a surname ("Mrs May"); so in Arabic, where "ماي" and "مايو" are also the month.
-_TITLE_BEFORE = re.compile(r"\b(?:Mrs|Ms|Mr|Dr|Theresa|السيدة|تيريزا)\.?\s+$")
+# Arabic months that are also names: "جوان" (June in the Maghreb) is Joan or Juan, "ماي" (May) Theresa May.
+# They are months only with a day or a year beside them.
+_ARABIC_HOMONYMS = frozenset({"جوان", "ماي"})
 
-_DAY_BEFORE = re.compile(r"(?:\d{1,2}(?:er|st|nd|rd|th|\.)?\s+)$")
+# A day before a month is no minute: "à 12h55 mardi" is on Tuesday, not on the 55th.
+_DAY_BEFORE = re.compile(r"(?<![\d:：h.,])(?:\d{1,2}(?:er|st|nd|rd|th|\.)?\s+)$")
 _YEAR_AFTER = re.compile(r"^(?:,?\s+(?:de\s+|del\s+)?(?:\d{1,2},?\s+)?\d{4}|\s*\d{1,2}(?:st|nd|rd|th)?\b(?![.,]\d)(?:,?\s+\d{4})?)")
 
 
 def _widen_date(text: str, start: int, end: int, key: str) -> Atom:
-    day = _DAY_BEFORE.search(_digits(text[max(0, start - 8):start]))
+    day = _DAY_BEFORE.search(_digits(text[max(0, start - 12):start]))
     if day:
         start -= len(day.group())
     year = _YEAR_AFTER.match(_digits(text[end:end + 14]))
@@ -410,9 +547,10 @@ def _widen_date(text: str, start: int, end: int, key: str) -> Atom:
 
 # --- names -------------------------------------------------------------------
 
+_POSSESSIVE = re.compile(r"['’]s$")
 _ELISION = re.compile(r"^(?:[lLdDjJnNsScCmMtT]|qu|Qu)['’]")
-_LETTERS = re.compile(r"[^\W\d_]+")
-_HYPHENATED_WORD = re.compile(r"[^\W\d_][\w\-]*")
+_LETTERS = re.compile(rf"[^\W\d_](?:[^\W\d_]|[{MARKS}])*")
+_HYPHENATED_WORD = re.compile(rf"[^\W\d_][\w\-{MARKS}]*")
 _PARTICLES = {"de", "du", "des", "la", "le", "di", "da", "van", "von", "der", "den", "al", "el", "bin", "ben", "ibn", "abu", "bou", "y"}
 # Titles before a name ("Mr. Hart", "Mme Dupont", "Sen. Flake") are no part of it: another language puts
 # its own title there, after the name, or none ("哈特", "السيد هارت"), and "Mr" alone was reported as a
@@ -421,7 +559,9 @@ _TITLES = frozenset({
     "Mr", "Mrs", "Ms", "Mx", "Dr", "Prof", "Sen", "Rep", "Gov", "Gen", "Lt", "Col", "Capt", "Sgt", "Rev",
     "M", "MM", "Mme", "Mmes", "Mlle", "Me", "Pr", "Mgr", "Hr", "Frau", "Herr", "Sr", "Sra", "Srta", "Dra",
 })
-WORD = re.compile(r"[^\W\d_][\w'’\-]*")  # a word of any script, with its apostrophes and hyphens
+# After a title the word is a surname ("Mrs May", "Mme May"); so in Arabic, where "ماي" and "مايو" are also the month.
+_TITLE_BEFORE = re.compile(rf"(?:\b(?:{'|'.join(sorted(_TITLES))}|Theresa|Teresa)\.?|السيدة|تيريزا)[\s\-]+$")
+WORD = re.compile(rf"[^\W\d_][\w'’\-{MARKS}]*")  # a word of any script, with its apostrophes, hyphens and marks
 
 
 def words(text: str, lang: str | None = None) -> list[str]:
@@ -553,11 +693,22 @@ def _names(text: str, *, german: bool) -> tuple[Atom, ...]:
             continue
         first_start = run[0][1]
         end = run[-1][1] + len(run[-1][0])
-        words = [w for w, _ in run if w.lower() not in _PARTICLES]
+        words = [part for w, _ in run if w.lower() not in _PARTICLES for part in _spellings(w)]
         keys = frozenset(key for w in words for key in skeletons(w) if len(key) >= 2)
         if keys:
             atoms.append(Atom("name", first_start, end, text[first_start:end], keys))
     return tuple(atoms)
+
+
+def _spellings(word: str) -> set[str]:
+    """What of a word of a name another language spells too.
+
+    Not an English possessive ("Kavanaugh's" gave the skeleton "kfnjs", which missed
+    "كافانو"); and each part of a hyphenated name as well, since another language
+    may write it in two words ("Virginie-Occidentale", "فيرجينيا الغربية").
+    """
+    bare = _POSSESSIVE.sub("", word)
+    return {bare, *bare.split("-")}
 
 
 _GERMAN_DETERMINERS = {
@@ -638,8 +789,11 @@ def _readings(word: str) -> tuple[str, ...]:
 
 
 def _lowercase_words(text: str) -> list[str]:
-    """Letter runs, lowercased: what number words are looked up as."""
-    return [w.lower() for w in _LETTERS.findall(text)]
+    """Letter runs, lowercased and without marks: what number words are looked up as.
+
+    Arabic writes its short vowels and tanwin now and then: "ثلاثةَ" is "ثلاثة".
+    """
+    return [_MARK.sub("", w).lower() for w in _LETTERS.findall(text)]
 
 
 def word_skeletons(text: str, *, every_reading: bool = True, lang: str | None = None) -> frozenset[str]:
@@ -708,6 +862,7 @@ class Profile:
     numbers: frozenset[str]
     dates: frozenset[str]
     skeletons: frozenset[str]
+    measures: frozenset[Measure] = frozenset()
 
 
 # A Latin-script name in brackets right after a version's own spelling of it: "赛波夫(Sayfullo Saipov)".
@@ -744,7 +899,7 @@ def with_glosses(sentence_profile: Profile, text: str, glosses: dict[str, frozen
     named = [keys for word, keys in glosses.items() if word in text]
     if not named:
         return sentence_profile
-    return Profile(sentence_profile.numbers, sentence_profile.dates, sentence_profile.skeletons.union(*named))
+    return replace(sentence_profile, skeletons=sentence_profile.skeletons.union(*named))
 
 
 def profile(text: str, lang: str | None = None) -> Profile:
@@ -753,6 +908,7 @@ def profile(text: str, lang: str | None = None) -> Profile:
         numbers=number_keys(text),
         dates=frozenset().union(*(d.keys for d in find_dates(text))),
         skeletons=word_skeletons(text, lang=lang),
+        measures=frozenset().union(*(n.measures for n in find_numbers(text))),
     )
 
 
@@ -762,6 +918,7 @@ def combine(profiles: Sequence[Profile]) -> Profile:
         numbers=frozenset().union(*(p.numbers for p in profiles)),
         dates=frozenset().union(*(p.dates for p in profiles)),
         skeletons=frozenset().union(*(p.skeletons for p in profiles)),
+        measures=frozenset().union(*(p.measures for p in profiles)),
     )
 
 
@@ -772,7 +929,7 @@ def is_covered(atom: Atom, other: Profile) -> bool:
     its span ("août 2001" is not covered by "أغسطس 2002").
     """
     if atom.kind == "number":
-        return bool(atom.keys & other.numbers)
+        return bool(atom.keys & other.numbers) or any(_same_measure(m, o) for m in atom.measures for o in other.measures)
     if atom.kind == "date":
         numbers = find_numbers(atom.text)
         return bool(atom.keys & other.dates) and all(n.keys & other.numbers for n in numbers)

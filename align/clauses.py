@@ -12,7 +12,7 @@ import itertools
 import re
 from functools import lru_cache
 
-from align.atoms import chinese_segmenter
+from align.atoms import MARKS, chinese_segmenter
 
 # Words that usually open a new clause. Deliberately general: a wrong cut only
 # makes two pieces that the merge step or the comparison treats together.
@@ -37,7 +37,10 @@ _CLAUSE_OPENERS = {
 # the branches at every position, which took a third of the time spent splitting.
 _PUNCT_CUT = re.compile(r"(?=[\s,:;،؛，；：、()\[\]])(?:(?:(?<!\d)[,:]|[,:](?!\d)|[;،؛，；：、])\s*|\s+[—–-]\s+|\s*[(\[]|[)\]]\s*)")
 # A run of Han characters is cut into words by a dictionary (see _han_words); a kana is a word of its own.
-_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+|[\u3040-\u30ff]|[^\W\d_][^\W\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]*|\d[\d.,]*")
+# A word of a spaced script holds its combining marks: "جدًا" (very) is one word, not "جد" and "ا".
+_WORD = re.compile(
+    rf"[\u3400-\u4dbf\u4e00-\u9fff]+|[\u3040-\u30ff]|[^\W\d_](?:[^\W\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]|[{MARKS}])*|\d[\d.,]*"
+)
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 # Arabic verbs of saying and linking words glued to و/ف open new clauses ("وقال", "وأضاف", "فإن").
 _ARABIC_OPENER_PREFIX = re.compile(r"^[وف](?:قال|أضاف|أكد|أشار|إن|أن|لكن|هو|هي|تم|كان|كانت|ذلك|لذلك)")

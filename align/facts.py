@@ -32,7 +32,7 @@ import bisect
 import logging
 import operator
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 from typing import Protocol
 
@@ -948,7 +948,7 @@ def atom_facts(
 
 def _atoms_of(doc: Document, indices: tuple[int, ...], symbols: Symbols) -> list[atoms.Atom]:
     """The atoms of these sentences, with offsets into the document."""
-    return [atoms.Atom(atom.kind, atom.start + doc.sentences[i].start, atom.end + doc.sentences[i].start, atom.text, atom.keys)
+    return [replace(atom, start=atom.start + doc.sentences[i].start, end=atom.end + doc.sentences[i].start)
             for i in indices for atom in symbols.atoms[i]]
 
 

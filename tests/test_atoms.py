@@ -222,3 +222,41 @@ def test_chinese_transliterations_are_spelled_word_by_word():
 def test_capitals_opening_a_sentence_anywhere_in_a_text_are_no_names():
     text = "Le ministre est arrivé. Hier, M. Deramchi a parlé. « Nous partirons », dit-il.\nSamedi il part."
     assert [name.text for name in find_names(text)] == ["Deramchi"]
+
+
+def test_measures_converted_between_unit_systems():
+    """NTREX: the French and German convert what English and Arabic state in imperial units."""
+    for converted, original in (("environ 209 km (130 miles)", "حوالي 130 ميلاً من"), ("l’animal pesant 250 kg", "the 550 pound hog"),
+                                ("il faisait 26 degrés", "a sunny 80 degrees"), ("prévoient 5 à 10 cm", "2 إلى 4 بوصات"),
+                                ("jusqu’à 135 km/h", "maximum winds of 85 miles per hour")):
+        assert all(is_covered(n, profile(original)) for n in find_numbers(converted)), converted
+        assert all(is_covered(n, profile(converted)) for n in find_numbers(original)), original
+    assert find_numbers("pesant 250 kg")[0].text == "250 kg"
+    assert not is_covered(find_numbers("pesant 250 kg")[0], profile("pesant 260 kg"))  # one unit: exact values
+    assert not is_covered(find_numbers("26 degrés")[0], profile("27 Grad"))
+    assert not is_covered(find_numbers("à 300 km")[0], profile("within 100 miles"))
+
+
+def test_arabic_duals_decades_and_ordinals_cover_digits():
+    """NTREX ar: "مليوني دولار" is "$2 million", "منذ عامين" "2 years ago", "الثمانينيات" "the 1980s",
+    "الحادي والعشرين" (the twenty-first) "21st"; English "1950-53" ends in 1953."""
+    for digits, arabic in (("raised $2 million", "تجمع مليوني دولار"), ("il y a 2 ans", "منذ عامين"),
+                           ("the 2-2 draw", "التعادل بهدفين"), ("in the 1980s", "في الثمانينيات"),
+                           ("dans les années 30", "في ثلاثينيات القرن العشرين"), ("his 21st birthday", "مولده الحادي والعشرين"),
+                           ("600万", "ستة ملايين"), ("Nord Stream 2", "نورد ستريم الثانٍ")):
+        assert is_covered(find_numbers(digits)[0], profile(arabic)), digits
+    assert is_covered(find_numbers("من 1950 وحتى 1953")[1], profile("the 1950-53 Korea War"))
+    assert number_word_values("ستة ملايين") >= {"n:6", "n:6e+06"}
+
+
+def test_dates_after_titles_times_and_names():
+    assert [d.text for d in find_dates("City affrontera Hoffenheim à 12h55 mardi")] == ["mardi"]
+    assert find_dates("il a invité Mme May à renoncer") == [] and find_dates("ce personnage quasi-Teresa-May") == []
+    assert find_dates("وقال جوان بويج، وهو عامل") == [] and find_dates("في 15 جوان 2018")[0].keys == {"month:6"}
+    assert find_dates("mowing down cyclists on Oct. 31, 2017")[0].text == "Oct. 31, 2017"
+    assert find_dates("ils étaient sept. Puis") == []
+
+
+def test_possessives_and_hyphenated_names_found_across_scripts():
+    assert is_covered(find_names("referred to Kavanaugh's nomination")[0], profile("إلى ترشُح كافانو", "ar"))
+    assert is_covered(find_names("Les interventions en Virginie-Occidentale")[0], profile("تجمعات في فيرجينيا الغربية", "ar"))

@@ -349,3 +349,10 @@ def test_paragraph_breaks_count_only_between_versions_that_keep_each_others():
         paragraph = {"source": _paragraph_of(french), "target": _paragraph_of(english)}
         kept.append(_paragraphs_kept(french, english, beads, paragraph))
     assert kept == [True, False]
+
+
+def test_arabic_vowel_marks_are_inside_words():
+    """"جدًا" (very) is one word: its tanwin cut it in two, and a sentence's head of three words ended in "جد"."""
+    assert word_count("الأمر صعب جدًا على نفوسنا.") == 5
+    text = "وأظهرت الصور يوم الخميس لإطعام خنازيره صباحًا"
+    assert [text[a:b] for a, b in _edges(text, 0.1)] == ["وأظهرت الصور يوم", "لإطعام خنازيره صباحًا"]
