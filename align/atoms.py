@@ -90,10 +90,10 @@ _PERCENT = re.compile(r"\s?(?:%|٪|‰|per ?cent|pour ?cent|prozent|por ?ciento)
 # too: Arabic writes "1er octobre" as "الأول من أكتوبر" (the first of October); its
 # ordinals are listed without the article, which is read off ("الثالث", "ثالث أكبر").
 _NUMBER_WORDS = {
-    1: "one un une eins ein eine uno una واحد واحدة first premier première erste erster primero primera أول اول أولى"
+    1: "one un une eins ein eine uno una واحد واحدة first premier première erste erster primero primer primera أول اول أولى"
        " حادي حادية",  # "first" in compounds only: "الحادي عشر" (11th), "الحادي والعشرين" (21st)
     2: "two deux zwei dos اثنان اثنين اثنتين second deuxième zweite zweiter segundo segunda ثان ثاني ثانية",
-    3: "three trois drei tres ثلاث ثلاثة third troisième dritte dritter tercero tercera ثالث ثالثة",
+    3: "three trois drei tres ثلاث ثلاثة third troisième dritte dritter tercero tercer tercera ثالث ثالثة",
     4: "four quatre vier cuatro أربع أربعة اربعة fourth quatrième vierte vierter cuarto cuarta رابع رابعة",
     5: "five cinq fünf cinco خمس خمسة fifth cinquième fünfte fünfter quinto quinta خامس خامسة",
     6: "six sechs seis ست ستة sixth sixième sechste sechster sexto sexta سادس سادسة",
@@ -111,14 +111,14 @@ _NUMBER_WORDS = {
     17: "seventeen siebzehn",
     18: "eighteen achtzehn",
     19: "nineteen neunzehn",
-    20: "twenty vingt zwanzig veinte عشرون عشرين",
-    30: "thirty trente dreißig dreissig treinta ثلاثون ثلاثين",
-    40: "forty quarante vierzig cuarenta أربعون أربعين اربعون اربعين",
-    50: "fifty cinquante fünfzig cincuenta خمسون خمسين",
-    60: "sixty soixante sechzig sesenta ستون ستين",
-    70: "seventy siebzig setenta سبعون سبعين",
-    80: "eighty achtzig ochenta ثمانون ثمانين",
-    90: "ninety neunzig noventa تسعون تسعين",
+    20: "twenty vingt zwanzig veinte عشرون عشرين vigésimo vigésima",
+    30: "thirty trente dreißig dreissig treinta ثلاثون ثلاثين trigésimo trigésima",
+    40: "forty quarante vierzig cuarenta أربعون أربعين اربعون اربعين cuadragésimo cuadragésima",
+    50: "fifty cinquante fünfzig cincuenta خمسون خمسين quincuagésimo quincuagésima",
+    60: "sixty soixante sechzig sesenta ستون ستين sexagésimo sexagésima",
+    70: "seventy siebzig setenta سبعون سبعين septuagésimo septuagésima",
+    80: "eighty achtzig ochenta ثمانون ثمانين octogésimo octogésima",
+    90: "ninety neunzig noventa تسعون تسعين nonagésimo nonagésima",
     100: "hundred cent hundert cien ciento مئة مائة",
     1000: "thousand mille tausend mil ألف الف آلاف الاف",
     1000000: "million millions millionen millón millones مليون ملايين",
@@ -144,6 +144,8 @@ _WORD_AFTER = re.compile(r"[\s\u00a0\u202f]+([^\W\d_]+)")
 _SCALE_SIGNS = {"千": 1e3, "万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8, "만": 1e4, "억": 1e8}
 _SCALE_SUFFIX = re.compile(rf"({'|'.join(_SUFFIX_SCALES)})\b")
 _DECADE = re.compile(r"1\d\d0|20\d0")
+# English writes a decade "1980s", German "1980er" ("in den 1980er-Jahren").
+_DECADE_AFTER = re.compile(r"s|er(?![^\W\d_])")
 # "1950-53": the second year of a range written with its last two digits.
 _YEAR_RANGE_BEFORE = re.compile(r"(?<!\d)(\d\d)(\d\d)\s?[-–]\s?$")
 _MONTH_SIGN_AFTER = re.compile(r"\s?月")
@@ -208,7 +210,7 @@ def _numbers(text: str) -> tuple[Atom, ...]:
         if suffix:  # "£2.8bn"; "5m" may be metres, so the plain reading stays
             keys |= {_fmt(float(key[2:]) * _SUFFIX_SCALES[suffix.group(1)]) for key in keys}
             end = suffix.end()
-        if _DECADE.fullmatch(token) and text[end:end + 1] == "s":  # "the 1980s" are "los años 80"
+        if _DECADE.fullmatch(token) and _DECADE_AFTER.match(text, end):  # "the 1980s" are "los años 80"
             keys |= {_fmt(int(token) % 100)}
         year_range = _YEAR_RANGE_BEFORE.search(_digits(text[max(0, match.start() - 7):match.start()]))
         if year_range and len(token) == 2:
@@ -292,14 +294,17 @@ def _same_measure(mine: Measure, theirs: Measure) -> bool:
 
 
 # "10:15", "10h15", "10 h 15", "14 h", "10.15 Uhr", "5.30pm", "3 p.m.", Arabic "7.55 صباحًا" (in the
-# morning), "4.40 مساءً" (in the evening); "p.m." and "مساء" add twelve hours. Chinese and Japanese
-# write a full-width colon ("5：30") and glue the time to the words around it ("周日11:15在").
+# morning), "4.40 مساءً" (in the evening), Spanish "5.30 de la tarde", French "8 h du soir"; "p.m." and
+# the evening's words add twelve hours. Chinese and Japanese write a full-width colon ("5：30") and glue
+# the time to the words around it ("周日11:15在").
 # (?=\d) as in _NUMBER: a quick no at every position that starts no time.
-_EVENING_AR = "مساء"
-_HALF_DAY = rf"(?:[ap]\.?m\b|صباح|{_EVENING_AR})"
+_EVENING = ("مساء", "de la tarde", "de la noche", "du soir", "de l'après-midi", "de l’après-midi")
+_PART_OF_DAY = "|".join(map(re.escape, ("صباح", "de la mañana", "de la madrugada", "du matin", *_EVENING)))
+_HALF_DAY = rf"(?:[ap]\.?m\b|{_PART_OF_DAY})"
+_SPELLED_EVENING_HOUR = re.compile(rf"([^\W\d_]+)\s(?:{'|'.join(map(re.escape, _EVENING))})")
 _TIME = re.compile(
     rf"(?=\d)(?<![\d.,:：])(\d{{1,2}})(?:\s?(?:[:：]|h|\.(?=\d\d\s?(?:Uhr|{_HALF_DAY})))\s?(\d\d)|\s?h(?!\w)|(?=\s?{_HALF_DAY}))"
-    rf"(?:\s?(?:([ap])\.?m\b\.?|(صباح|{_EVENING_AR})[اءًٌ]*))?(?!{_SPACED_WORD_CHAR}|[:：])"
+    rf"(?:\s?(?:([ap])\.?m\b\.?|({_PART_OF_DAY})[اءًٌ]*))?(?!{_SPACED_WORD_CHAR}|[:：])"
 )
 
 
@@ -310,7 +315,7 @@ def _times(text: str) -> list[Atom]:
         hour, minute = int(_digits(match.group(1))), int(_digits(match.group(2) or "0"))
         if hour > 24 or minute > 59:
             continue
-        evening = match.group(3) == "p" or match.group(4) == _EVENING_AR
+        evening = match.group(3) == "p" or match.group(4) in _EVENING
         hours = {hour, hour + 12} if evening and hour < 12 else {hour}
         keys = {f"t:{h}:{minute:02d}" for h in hours} | ({_fmt(h) for h in hours} if minute == 0 else set())
         atoms.append(Atom("number", match.start(), match.end(), match.group(), frozenset(keys)))
@@ -337,6 +342,8 @@ def number_word_values(text: str) -> frozenset[str]:
         tens = _WORD_VALUE.get(decade.group(1)) if decade else None
         if tens in range(20, 100, 10):
             spelled |= {tens, 1900 + tens}
+    spelled |= {value + 12 for m in _SPELLED_EVENING_HOUR.finditer(text)
+                if (value := _spelled_value(m.group(1).lower())) and value < 12}  # "las dos de la tarde": 14:00
     spelled |= {cjk_numeral_value(m.group()) for m in _CJK_NUMERAL.finditer(text)}
     spelled |= {roman_value(m.group()) for m in _ROMAN.finditer(text)}
     return frozenset(_fmt(v) for v in spelled if v)
@@ -358,6 +365,10 @@ def _units_and_tens(units: int | None, tens: int | None) -> bool:
     return units is not None and tens is not None and 0 < units < 10 and tens in range(10, 100, 10)
 
 
+# German names a decade of life or of a century after its tens: "in den Vierzigern" (in his 40s).
+_GERMAN_DECADE = re.compile(r"(\w+ig)ern?")
+
+
 @lru_cache(maxsize=1 << 16)
 def _spelled_value(word: str) -> int | None:
     """The value of a number word, also behind Arabic prefixes ("بعشرين" with twenty) or German "und" ("sechsunddreißig").
@@ -371,6 +382,9 @@ def _spelled_value(word: str) -> int | None:
             return _WORD_VALUE[reading]
     if word[-1:] in "nsmr" and word[:-1].endswith("e") and word[:-1] in _WORD_VALUE:  # "zweiten", "dritter"
         return _WORD_VALUE[word[:-1]]
+    decade = _GERMAN_DECADE.fullmatch(word)
+    if decade and _WORD_VALUE.get(decade.group(1), 0) in range(20, 100, 10):
+        return _WORD_VALUE[decade.group(1)]
     units, joined, tens = word.partition("und")
     if joined and units in _WORD_VALUE and tens in _WORD_VALUE:
         return _WORD_VALUE[units] + _WORD_VALUE[tens]
@@ -470,8 +484,9 @@ def _trie_pattern(words: Iterable[str]) -> str:
 
 
 _DATE_PHRASE = re.compile(_trie_pattern(_DATE_WORDS), re.IGNORECASE)
-# German joins a weekday and a part of the day in one word: "Freitagabend", "Sonntagmorgens".
-_DAY_PART = re.compile(r"(?:früh|morgen|vormittag|mittag|nachmittag|abend|nacht)s?\b")
+# German joins a weekday and a part of the day in one word: "Freitagabend", "Sonntagmorgens"; an "s"
+# makes it "on Saturdays" ("samstags"), as in English and French ("Saturdays", "les samedis").
+_DAY_PART = re.compile(r"(?:früh|morgen|vormittag|mittag|nachmittag|abend|nacht)?s?\b")
 # The case-insensitive alternation above is slow and most sentences name no date: a
 # case-sensitive search of the lowercased text rules them out far faster. Lowercasing
 # maps each character as the case-insensitive search compares it, except "İ" (to "i"
@@ -479,17 +494,18 @@ _DAY_PART = re.compile(r"(?:früh|morgen|vormittag|mittag|nachmittag|abend|nacht
 _DATE_HINT = re.compile(_trie_pattern(_DATE_WORDS) + "|[\u0307ıſ月星周週]")
 
 
-def find_dates(text: str) -> list[Atom]:
+def find_dates(text: str, lang: str | None = None) -> list[Atom]:
     """Month and weekday names in any supported language; the key is the month or weekday index.
 
     A day number or year next to the month is part of the span (so the analyst sees
-    "أغسطس 2001", not two facts) and is compared as a number separately.
+    "أغسطس 2001", not two facts) and is compared as a number separately. In a text
+    known (``lang``) not to be English, "May" and "March" are no months (see _ENGLISH_HOMONYMS).
     """
-    return list(_dates(text))
+    return list(_dates(text, lang not in (None, "en")))
 
 
 @lru_cache(maxsize=1 << 14)
-def _dates(text: str) -> tuple[Atom, ...]:
+def _dates(text: str, not_english: bool = False) -> tuple[Atom, ...]:
     """Cached: a sentence's anchor keys, profile and atoms (:mod:`align.symbols`) each read its dates."""
     if not _DATE_HINT.search(text.lower()):
         return ()
@@ -503,7 +519,9 @@ def _dates(text: str) -> tuple[Atom, ...]:
         joined_day_part = key is not None and key.startswith("weekday") and _DAY_PART.match(text, end)
         if key is None or not clitic_ok or (end < len(text) and text[end].isalpha() and not joined_day_part):
             continue
-        if match.group() in _ENGLISH_HOMONYMS or _TITLE_BEFORE.search(text, 0, start):
+        if match.group().lower() in _ENGLISH_HOMONYMS and (not_english or match.group().islower()):
+            continue
+        if _TITLE_BEFORE.search(text, 0, start):
             continue
         if match.group().endswith(".") and not match.group()[0].isupper():
             continue
@@ -524,14 +542,16 @@ def _month_number(numeral: str) -> int:
     return int(digits) if digits.isdigit() else cjk_numeral_value(numeral)
 
 
-# English writes its months capitalised: "may" and "march" in lower case are the verbs.
+# English writes its months capitalised: "may" and "march" in lower case are the verbs. Other languages
+# name these months otherwise ("mai", "Mai", "mayo"): there "May" is a surname ("May erklärte").
 _ENGLISH_HOMONYMS = frozenset({"may", "march"})
 # Arabic months that are also names: "جوان" (June in the Maghreb) is Joan or Juan, "ماي" (May) Theresa May.
 # They are months only with a day or a year beside them.
 _ARABIC_HOMONYMS = frozenset({"جوان", "ماي"})
 
-# A day before a month is no minute: "à 12h55 mardi" is on Tuesday, not on the 55th.
-_DAY_BEFORE = re.compile(r"(?<![\d:：h.,])(?:\d{1,2}(?:er|st|nd|rd|th|\.)?\s+)$")
+# A day of the month before it, not the end of a time or a number ("à 12h55 mardi", "27:37"); Spanish
+# puts "de" between ("3 de octubre de 2018", "1.º de mayo").
+_DAY_BEFORE = re.compile(r"(?<![\w:：.,])(?<!h\s)(?:[12]\d|3[01]|0?[1-9])(?:er|st|nd|rd|th|\.º?|º)?\s+(?:de\s+)?$")
 _YEAR_AFTER = re.compile(r"^(?:,?\s+(?:de\s+|del\s+)?(?:\d{1,2},?\s+)?\d{4}|\s*\d{1,2}(?:st|nd|rd|th)?\b(?![.,]\d)(?:,?\s+\d{4})?)")
 
 
@@ -551,7 +571,7 @@ _POSSESSIVE = re.compile(r"['’]s$")
 _ELISION = re.compile(r"^(?:[lLdDjJnNsScCmMtT]|qu|Qu)['’]")
 _LETTERS = re.compile(rf"[^\W\d_](?:[^\W\d_]|[{MARKS}])*")
 _HYPHENATED_WORD = re.compile(rf"[^\W\d_][\w\-{MARKS}]*")
-_PARTICLES = {"de", "du", "des", "la", "le", "di", "da", "van", "von", "der", "den", "al", "el", "bin", "ben", "ibn", "abu", "bou", "y"}
+_PARTICLES = {"de", "del", "du", "des", "la", "le", "di", "da", "van", "von", "der", "den", "al", "el", "bin", "ben", "ibn", "abu", "bou", "y"}
 # Titles before a name ("Mr. Hart", "Mme Dupont", "Sen. Flake") are no part of it: another language puts
 # its own title there, after the name, or none ("哈特", "السيد هارت"), and "Mr" alone was reported as a
 # name the other version lacks.
@@ -840,7 +860,7 @@ def _long(spelled: frozenset[str]) -> tuple[str, ...]:
 
 def find_atoms(text: str, lang: str | None = None) -> list[Atom]:
     """Every number, date and name of a text; numbers inside a date are left to the date."""
-    dates = find_dates(text)
+    dates = find_dates(text, lang)
     numbers = [n for n in find_numbers(text) if not _inside_any(n, dates)]
     names = [n for n in find_names(text, lang) if not any(d.start < n.end and n.start < d.end for d in dates)]
     return sorted(dates + numbers + names, key=lambda a: (a.start, a.end))
@@ -906,7 +926,7 @@ def profile(text: str, lang: str | None = None) -> Profile:
     """Summarise a text (in ``lang``) so that atoms of the other version can be looked up in it."""
     return Profile(
         numbers=number_keys(text),
-        dates=frozenset().union(*(d.keys for d in find_dates(text))),
+        dates=frozenset().union(*(d.keys for d in find_dates(text, lang))),
         skeletons=word_skeletons(text, lang=lang),
         measures=frozenset().union(*(n.measures for n in find_numbers(text))),
     )

@@ -21,17 +21,31 @@ _CLAUSE_OPENERS = {
     "and", "but", "or", "which", "who", "whom", "whose", "while", "whereas", "because", "although",
     "though", "after", "before", "when", "where", "if", "since", "unless", "until",
     # French
-    "et", "mais", "ou", "qui", "que", "qu", "dont", "où", "car", "tandis", "lorsque", "puisque",
+    "et", "mais", "ou", "qui", "que", "qu", "dont", "où", "car", "tandis", "lorsque", "lorsqu", "puisque", "puisqu",
     "parce", "afin", "alors", "avant", "après", "si", "quand", "bien",
-    # German
-    "und", "aber", "oder", "denn", "weil", "dass", "daß", "wenn", "als", "während", "obwohl",
+    # German; not "als": German puts a comma before every subordinate clause, so an "als"
+    # without one is "as" or "than" ("sich als entscheidend erweisen", "als Ersatz für").
+    "und", "aber", "oder", "denn", "weil", "dass", "daß", "wenn", "während", "obwohl",
     "nachdem", "welche", "welcher", "welches", "bevor", "sondern",
     # Spanish
-    "y", "pero", "o", "quien", "quienes", "donde", "cuando", "porque", "aunque", "mientras", "cual",
+    "y", "pero", "o", "ni", "sino", "quien", "quienes", "donde", "cuando", "porque", "aunque", "mientras", "cual",
+    "cuyo", "cuya", "cuyos", "cuyas",
     # Arabic (standalone words; the conjunction و is a prefix and handled below)
     "الذي", "التي", "الذين", "اللذين", "اللتين", "اللواتي", "حيث", "لكن", "لكنّ", "لأن", "بينما",
     "عندما", "حين", "حتى", "كما", "إذ", "إذا", "بعد", "قبل", "بل", "أو", "ثم", "و",
 }
+# Prepositions, articles and pronouns that govern the relative or conjunction after them.
+_CLAUSE_LEADS = {
+    "in", "of", "to", "from", "with", "for", "on", "at", "by", "through", "even", "so",
+    "de", "à", "en", "dans", "sur", "pour", "par", "avec", "sans", "vers", "chez", "dès", "depuis", "pendant",
+    "ce", "celui", "celle", "ceux", "celles", "le", "la", "les", "du", "des", "au", "aux",
+    "a", "con", "por", "para", "sin", "hasta", "desde", "entre", "sobre", "tras", "antes", "después", "ya", "así",
+    "lo", "el", "los", "las", "del", "al", "pesar",
+    "ohne", "auch",
+}
+# A word ending in a hyphen is half of a compound whose other half follows a conjunction:
+# "Mode- und Haushaltswarenumsätze", "Brust-, Eierstock- und Darmkrebs"; no clause starts there.
+_COMPOUND_HALF = re.compile(r"[^\W\d_]-,?\s+$")
 # A comma or colon between digits is inside a number or a time ("1,000", "11:15"), not a cut.
 # The lookahead names every character a cut can start with: without it re tries all
 # the branches at every position, which took a third of the time spent splitting.
@@ -58,13 +72,38 @@ def split_clauses(text: str, min_words: int = MIN_WORDS) -> list[tuple[int, int]
     """
     cuts = {0, len(text)}
     for match in _PUNCT_CUT.finditer(text):
-        cuts.add(match.end() if text[match.start()] not in "([" else match.start() + len(match.group()) - 1)
-    for match in _WORD.finditer(text):
-        if _opens_clause(match.group()):
-            cuts.add(match.start())
+        # An opening bracket starts the next piece, whether or not a space comes before it.
+        if match.group()[-1] in "([":
+            cuts.add(match.end() - 1)
+        elif not _after_compound_half(text, match.end()):
+            cuts.add(match.end())
+    words = list(_WORD.finditer(text))
+    for k, match in enumerate(words):
+        if _opens_clause(match.group()) and not _after_compound_half(text, match.start()):
+            cuts.add(words[_clause_start(text, words, k)].start())
     bounds = sorted(cuts)
     pieces = [(a, b) for a, b in itertools.pairwise(bounds) if text[a:b].strip()]
     return [_trim(text, a, b) for a, b in _merge_short(text, pieces, min_words)]
+
+
+def _after_compound_half(text: str, at: int) -> bool:
+    """Whether the text before ``at`` ends with half a compound (see _COMPOUND_HALF)."""
+    return bool(_COMPOUND_HALF.search(text, max(0, at - 8), at))
+
+
+def _clause_start(text: str, words: list[re.Match[str]], k: int) -> int:
+    """The first word of the clause that word k opens: the prepositions, articles and
+    conjunctions right before it belong to it ("de que", "a quien", "en la que", "ce qui",
+    "in which"), else "El hecho de" and "y la forma en" were pieces of their own."""
+    while k > 0 and text[words[k - 1].end():words[k].start()].isspace() and _leads_clause(words[k - 1].group()):
+        k -= 1
+    return k
+
+
+@lru_cache(maxsize=1 << 16)
+def _leads_clause(word: str) -> bool:
+    """Whether a word before a clause opener belongs to that clause (see _clause_start)."""
+    return word.lower() in _CLAUSE_LEADS or _opens_clause(word)
 
 
 @lru_cache(maxsize=1 << 16)

@@ -336,10 +336,14 @@ def _ends_sentence(text: str, match: re.Match[str], boundary: int, end: int, lan
 def _word_before(text: str, position: int) -> str:
     """The word (letters, digits, combining marks, inner periods) that ends at ``position``.
 
-    Combining marks count so that Arabic "حقًا" is one word, not an initial "ا".
+    Combining marks count so that Arabic "حقًا" is one word, not an initial "ا"; so do
+    a colon, comma, slash or hyphen between digits, so that a score or a time ending a
+    sentence ("endete 2:1.", "um 15:00.") is not read as a German ordinal ("am 1. Mai").
     """
     start = position
-    while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "." or _is_mark(text[start - 1])):
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "." or _is_mark(text[start - 1])
+                         or (text[start - 1] in ":,/-" and start > 1 and text[start - 2].isdigit()
+                             and text[start].isdigit())):
         start -= 1
     return text[start:position].lstrip(".")
 

@@ -260,3 +260,23 @@ def test_dates_after_titles_times_and_names():
 def test_possessives_and_hyphenated_names_found_across_scripts():
     assert is_covered(find_names("referred to Kavanaugh's nomination")[0], profile("إلى ترشُح كافانو", "ar"))
     assert is_covered(find_names("Les interventions en Virginie-Occidentale")[0], profile("تجمعات في فيرجينيا الغربية", "ar"))
+
+
+def test_european_notations_of_decades_dates_and_times():
+    """NTREX de/es/fr against each other."""
+    assert is_covered(find_numbers("in den 1980er Jahren")[0], profile("dans les années 80"))
+    assert is_covered(find_numbers("Guerra de Corea de 1950-53")[1], profile("von 1950 bis 1953"))
+    assert is_covered(find_numbers("The victim, in his 40s, was")[0], profile("ein Mann in den Vierzigern"))
+    assert is_covered(find_numbers("ihr 36. Treffen")[0], profile("su trigésimo sexta reunión"))
+    assert [d.text for d in find_atoms("llegó el 3 de octubre de 2018", "es")] == ["3 de octubre de 2018"]
+    assert [d.text for d in find_dates("à 12h55 mardi à la")] == ["mardi"]
+    assert find_dates("ist samstags um 17:30 Uhr")[0].keys == {"weekday:6"}
+    assert find_dates("on Oct. 31, 2017")[0].keys == {"month:10"}
+    assert find_dates("il a invité Mme May à") == find_dates("instó a la Sra. May a") == []
+    assert find_dates("May erklärte:", "de") == [] and find_dates("May 5 was", "en") != []
+    assert is_covered(find_numbers("son las 5.30 de la tarde")[0], profile("um 17:30 Uhr"))
+    assert is_covered(find_numbers("Um 14:00 Uhr befanden sich")[0], profile("A las dos de la tarde, había"))
+
+
+def test_spanish_del_joins_a_name():
+    assert [n.text for n in find_names("Las cifras de Corea del Norte caen", "es")] == ["Corea del Norte"]

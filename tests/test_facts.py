@@ -77,6 +77,25 @@ def test_no_clause_cut_inside_a_number_or_a_time():
     assert [english[a:b] for a, b in split_clauses(english)] == ["More than 1,000 people came,", "and they stayed until dawn."]
 
 
+def test_clause_cuts_keep_what_governs_an_opener_brackets_and_compound_halves():
+    """NTREX es/fr/de: "de | que" and "a | quien" left "El hecho de" and "a" behind as pieces; " (" stayed
+    with the piece before it; "Brust-, Eierstock- und Darmkrebs" was cut inside one compound; German "als"
+    cut "sich | als entscheidend erweisen" ("als" opens a clause only after a comma, which already cuts)."""
+    def pieces(text):
+        return [text[a:b] for a, b in split_clauses(text)]
+
+    assert pieces("Ford informó al Senado de que tiene la certeza y de que intentó sacarle la ropa.") == [
+        "Ford informó al Senado", "de que tiene la certeza", "y de que intentó sacarle la ropa."]
+    assert pieces("el cineasta Dustin Lance Black, a quien conoció en 2013.") == [
+        "el cineasta Dustin Lance Black,", "a quien conoció en 2013."]
+    assert pieces("Selon l’un de ses membres, le Plaid Cymru (Parti du Pays de Galles) n’est pas satisfait.") == [
+        "Selon l’un de ses membres,", "le Plaid Cymru", "(Parti du Pays de Galles)", "n’est pas satisfait."]
+    assert pieces("HER2 fördert Krebs, darunter Brust-, Eierstock-, Lungen- und Darmkrebs, wie Berzofsky erläuterte.") == [
+        "HER2 fördert Krebs,", "darunter Brust-, Eierstock-, Lungen- und Darmkrebs,", "wie Berzofsky erläuterte."]
+    assert pieces("Dolly Mengas Treffer erwies sich als entscheidend dafür.") == [
+        "Dolly Mengas Treffer erwies sich als entscheidend dafür."]
+
+
 def test_chinese_clauses_and_edges_are_counted_in_words_not_characters():
     """NTREX zh: "她已经36岁了。" is five words, not a clause and its rest; a sentence's edges keep "至关重要" whole."""
     assert word_count("她已经") == 2 and word_count("她已经36岁了。") == 5

@@ -150,6 +150,13 @@ def test_a_quote_closed_before_a_comma_goes_on_with_its_sentence(text: str, lang
     assert [s.text for s in segment(text + " Fin.", [Block(0, len(text) + 5)], lang)] == [text, "Fin."]
 
 
+def test_a_german_sentence_ending_in_a_score_or_a_time_is_no_ordinal() -> None:
+    # "am 3. Oktober" keeps its period inside the sentence; "endete 2:1." and "um 15:00." end theirs.
+    text = "Am 3. Oktober endete das Spiel 2:1. Anstoß war um 15:00. Es stand 4-1. Fin."
+    assert [s.text for s in segment(text, [Block(0, len(text))], "de")] == [
+        "Am 3. Oktober endete das Spiel 2:1.", "Anstoß war um 15:00.", "Es stand 4-1.", "Fin."]
+
+
 def test_language_tags_are_normalised() -> None:
     text = (FIXTURES / "fr.txt").read_text(encoding="utf-8")
     assert split_text(text, "fr-FR") == split_text(text, "fr")
