@@ -146,8 +146,8 @@ _SCALE_SUFFIX = re.compile(rf"({'|'.join(_SUFFIX_SCALES)})\b")
 _DECADE = re.compile(r"1\d\d0|20\d0")
 # English writes a decade "1980s", German "1980er" ("in den 1980er-Jahren").
 _DECADE_AFTER = re.compile(r"s|er(?![^\W\d_])")
-# "1950-53": the second year of a range written with its last two digits.
-_YEAR_RANGE_BEFORE = re.compile(r"(?<!\d)(\d\d)(\d\d)\s?[-–]\s?$")
+# "1950-53", "im Winter 1954/55": the second year of a range written with its last two digits.
+_YEAR_RANGE_BEFORE = re.compile(r"(?<!\d)(\d\d)(\d\d)\s?[-–/]\s?$")
 _MONTH_SIGN_AFTER = re.compile(r"\s?月")
 _SCALE_SIGN_AFTER = re.compile(f"[\\s\u00a0\u202f]?([{''.join(_SCALE_SIGNS)}])")
 
@@ -450,6 +450,8 @@ _MONTH_ABBREVIATIONS = {"Jan.": 1, "Feb.": 2, "Apr.": 4, "Jun.": 6, "Jul.": 7, "
 _DATE_WORDS = {
     **{w.replace("_", " "): f"month:{i}" for i, ws in enumerate(_MONTHS, 1) for w in ws.split()},
     **{w.lower(): f"month:{i}" for w, i in _MONTH_ABBREVIATIONS.items()},
+    # Tokenised text (Text+Berg) parts an abbreviation from its point: "N° 293 ( Nov . 1956 )".
+    **{w.lower().replace(".", " ."): f"month:{i}" for w, i in _MONTH_ABBREVIATIONS.items()},
     **{w: f"weekday:{i}" for i, ws in enumerate(_WEEKDAYS, 1) for w in ws.split()},
 }
 # Chinese and Japanese write months and weekdays with digits or fixed characters.

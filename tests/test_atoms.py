@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from align.anchors import sentence_keys
 from align.atoms import (
     find_atoms,
     find_dates,
@@ -276,6 +277,13 @@ def test_european_notations_of_decades_dates_and_times():
     assert find_dates("May erklärte:", "de") == [] and find_dates("May 5 was", "en") != []
     assert is_covered(find_numbers("son las 5.30 de la tarde")[0], profile("um 17:30 Uhr"))
     assert is_covered(find_numbers("Um 14:00 Uhr befanden sich")[0], profile("A las dos de la tarde, había"))
+
+
+def test_slashed_year_ranges_and_tokenised_month_abbreviations():
+    """Text+Berg: "1952/53" is "1952 und 1953"; tokenised "( Nov . 1956 )" is "( novembre 1956 )"."""
+    assert "n:1953" in sentence_keys("1952/53 , L.G.C.Pugh en physiologie")
+    assert "month:11" in sentence_keys("The Alpine Journal , N° 293 ( Nov . 1956 )")
+    assert find_dates("ils étaient sept . Puis") == []
 
 
 def test_spanish_del_joins_a_name():
