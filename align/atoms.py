@@ -301,7 +301,8 @@ def _same_measure(mine: Measure, theirs: Measure) -> bool:
 _EVENING = ("مساء", "de la tarde", "de la noche", "du soir", "de l'après-midi", "de l’après-midi")
 _PART_OF_DAY = "|".join(map(re.escape, ("صباح", "de la mañana", "de la madrugada", "du matin", *_EVENING)))
 _HALF_DAY = rf"(?:[ap]\.?m\b|{_PART_OF_DAY})"
-_SPELLED_EVENING_HOUR = re.compile(rf"([^\W\d_]+)\s(?:{'|'.join(map(re.escape, _EVENING))})")
+_EVENING_WORDS = re.compile("|".join(map(re.escape, _EVENING)))
+_SPELLED_EVENING_HOUR = re.compile(rf"([^\W\d_]+)\s(?:{_EVENING_WORDS.pattern})")
 _TIME = re.compile(
     rf"(?=\d)(?<![\d.,:：])(\d{{1,2}})(?:\s?(?:[:：]|h|\.(?=\d\d\s?(?:Uhr|{_HALF_DAY})))\s?(\d\d)|\s?h(?!\w)|(?=\s?{_HALF_DAY}))"
     rf"(?:\s?(?:([ap])\.?m\b\.?|({_PART_OF_DAY})[اءًٌ]*))?(?!{_SPACED_WORD_CHAR}|[:：])"
@@ -337,13 +338,14 @@ def number_word_values(text: str) -> frozenset[str]:
         neighbours = [*itertools.pairwise(values), *((a, c) for a, b, c in zip(values, values[1:], values[2:]) if b is None)]
         spelled |= {a + b for a, b in neighbours if _units_and_tens(a, b) or _units_and_tens(b, a)}
         spelled |= {a * b for a, b in itertools.pairwise(values) if a and b and a < b and b in _SCALES.values()}
-    for word in lowercase:
+    for word in (w for w in lowercase if w.endswith("ات")):  # the decade's suffix, a quick test first
         decade = _ARABIC_DECADE.fullmatch(word)
         tens = _WORD_VALUE.get(decade.group(1)) if decade else None
         if tens in range(20, 100, 10):
             spelled |= {tens, 1900 + tens}
-    spelled |= {value + 12 for m in _SPELLED_EVENING_HOUR.finditer(text)
-                if (value := _spelled_value(m.group(1).lower())) and value < 12}  # "las dos de la tarde": 14:00
+    if _EVENING_WORDS.search(text):  # a quick no first: the hour's pattern tries every word of the text
+        spelled |= {value + 12 for m in _SPELLED_EVENING_HOUR.finditer(text)
+                    if (value := _spelled_value(m.group(1).lower())) and value < 12}  # "las dos de la tarde": 14:00
     spelled |= {cjk_numeral_value(m.group()) for m in _CJK_NUMERAL.finditer(text)}
     spelled |= {roman_value(m.group()) for m in _ROMAN.finditer(text)}
     return frozenset(_fmt(v) for v in spelled if v)
@@ -815,7 +817,7 @@ def _lowercase_words(text: str) -> list[str]:
 
     Arabic writes its short vowels and tanwin now and then: "ثلاثةَ" is "ثلاثة".
     """
-    return [_MARK.sub("", w).lower() for w in _LETTERS.findall(text)]
+    return [w.lower() for w in _LETTERS.findall(_MARK.sub("", text))]
 
 
 def word_skeletons(text: str, *, every_reading: bool = True, lang: str | None = None) -> frozenset[str]:
