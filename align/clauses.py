@@ -88,7 +88,8 @@ def split_clauses(text: str, min_words: int = MIN_WORDS) -> list[tuple[int, int]
 
 def _after_compound_half(text: str, at: int) -> bool:
     """Whether the text before ``at`` ends with half a compound (see _COMPOUND_HALF)."""
-    return bool(_COMPOUND_HALF.search(text, max(0, at - 8), at))
+    start = max(0, at - 8)
+    return "-" in text[start:at] and bool(_COMPOUND_HALF.search(text, start, at))
 
 
 def _clause_start(text: str, words: list[re.Match[str]], k: int) -> int:
