@@ -193,11 +193,13 @@ def find_numbers(text: str) -> list[Atom]:
 @lru_cache(maxsize=1 << 14)
 def _numbers(text: str) -> tuple[Atom, ...]:
     """Cached: a sentence's anchor keys, profile and atoms (:mod:`align.symbols`) each read its numbers."""
-    atoms = _times(text)
+    digit_dates = _digit_dates(text)
+    atoms = _times(text) + [atom for date, days in digit_dates for atom in _day_and_year(date, days)]
+    taken = [(atom.start, atom.end) for atom in atoms] + [date.span() for date, _ in digit_dates]
     for match in _NUMBER.finditer(text):
         token = match.group().rstrip(" \u00a0\u202f\u2009")
         end = match.start() + len(token)
-        if _MONTH_SIGN_AFTER.match(text, end) or any(t.start <= match.start() < t.end for t in atoms):
+        if _MONTH_SIGN_AFTER.match(text, end) or any(a <= match.start() < b for a, b in taken):
             continue
         keys = number_values(token)
         word, sign = _WORD_AFTER.match(text, end), _SCALE_SIGN_AFTER.match(text, end)
@@ -224,6 +226,35 @@ def _numbers(text: str) -> tuple[Atom, ...]:
             end = unit.end()
         atoms.append(Atom("number", match.start(), end, text[match.start():end], keys, measures))
     return tuple(sorted(atoms, key=lambda atom: atom.start))
+
+
+# A date in digits: "12.6.1956", "12/06/2019". Day first, as most of the world writes it; with a slash
+# the month may come first (the US), so both readings stand where both could be.
+_DIGIT_DATE = re.compile(r"(?<![\d.,/])(\d{1,2})([./])(\d{1,2})\2(\d{4}|\d{2})(?![.,/]?\d)")
+
+
+@lru_cache(maxsize=1 << 14)
+def _digit_dates(text: str) -> tuple[tuple[re.Match[str], dict[int, int]], ...]:
+    """The dates written in digits, each with its readings as ``{day: month}``.
+
+    Read whole, "12.6.1956" was the number 126.196, and "12 juin 1956" on the
+    other side stated neither its month nor its day.
+    """
+    dates = []
+    for match in _DIGIT_DATE.finditer(text):
+        first, second = int(_digits(match.group(1))), int(_digits(match.group(3)))
+        readings = [(first, second)] + ([(second, first)] if match.group(2) == "/" else [])
+        days = {day: month for day, month in readings if 1 <= day <= 31 and 1 <= month <= 12}
+        if days:
+            dates.append((match, days))
+    return tuple(dates)
+
+
+def _day_and_year(date: re.Match[str], days: dict[int, int]) -> list[Atom]:
+    """The numbers a date in digits states: its day (either reading's) and its year; its month is the date's."""
+    year = date.group(4)
+    return [Atom("number", *date.span(1), date.group(1), frozenset(_fmt(day) for day in days)),
+            Atom("number", *date.span(4), year, number_values(year))]
 
 
 def _range_end_year(century: int, start: int, end: int) -> int:
@@ -511,9 +542,10 @@ def find_dates(text: str, lang: str | None = None) -> list[Atom]:
 @lru_cache(maxsize=1 << 14)
 def _dates(text: str, not_english: bool = False) -> tuple[Atom, ...]:
     """Cached: a sentence's anchor keys, profile and atoms (:mod:`align.symbols`) each read its dates."""
+    atoms = [Atom("date", *date.span(), date.group(), frozenset(f"month:{month}" for month in days.values()))
+             for date, days in _digit_dates(text)]
     if not _DATE_HINT.search(text.lower()):
-        return ()
-    atoms = []
+        return tuple(atoms)
     for match in _DATE_PHRASE.finditer(text):
         start, end = match.span()
         prefix = text[max(0, start - 2):start]

@@ -288,3 +288,14 @@ def test_slashed_year_ranges_and_tokenised_month_abbreviations():
 
 def test_spanish_del_joins_a_name():
     assert [n.text for n in find_names("Las cifras de Corea del Norte caen", "es")] == ["Corea del Norte"]
+
+
+def test_dates_written_in_digits_are_dates():
+    """German and French news write dates in digits: "am 12.6.1956" is "le 12 juin 1956" (it was read as the
+    number 126.196); with a slash either the day or the month may come first."""
+    assert [(a.kind, a.text) for a in find_atoms("am 12.6.1956 erreichten sie", "de")] == [("date", "12.6.1956")]
+    assert is_covered(find_atoms("am 12.6.1956 erreichten", "de")[0], profile("le 12 juin 1956", "fr"))
+    assert is_covered(find_atoms("le 12 juin 1956", "fr")[0], profile("am 12.6.1956 erreichten", "de"))
+    assert not is_covered(find_atoms("le 13 juin 1956", "fr")[0], profile("am 12.6.1956 erreichten", "de"))
+    assert is_covered(find_atoms("on 6/24/2019 he said", "en")[0], profile("le 24 juin 2019", "fr"))
+    assert find_dates("1.234.567 Euro") == [] and find_dates("um 10.15 Uhr") == []
