@@ -194,8 +194,9 @@ def find_numbers(text: str) -> list[Atom]:
 def _numbers(text: str) -> tuple[Atom, ...]:
     """Cached: a sentence's anchor keys, profile and atoms (:mod:`align.symbols`) each read its numbers."""
     digit_dates = _digit_dates(text)
-    atoms = _times(text) + [atom for date, days in digit_dates for atom in _day_and_year(date, days)]
-    taken = [(atom.start, atom.end) for atom in atoms] + [date.span() for date, _ in digit_dates]
+    times = _times(text)
+    taken = [(time.start, time.end) for time in times] + [date.span() for date, _ in digit_dates]
+    atoms = times + [atom for date, days in digit_dates for atom in _day_and_year(date, days)]
     for match in _NUMBER.finditer(text):
         token = match.group().rstrip(" \u00a0\u202f\u2009")
         end = match.start() + len(token)
@@ -482,9 +483,8 @@ _MONTH_ABBREVIATIONS = {"Jan.": 1, "Feb.": 2, "Apr.": 4, "Jun.": 6, "Jul.": 7, "
                         "Oct.": 10, "Okt.": 10, "Nov.": 11, "Dec.": 12, "Dez.": 12}
 _DATE_WORDS = {
     **{w.replace("_", " "): f"month:{i}" for i, ws in enumerate(_MONTHS, 1) for w in ws.split()},
-    **{w.lower(): f"month:{i}" for w, i in _MONTH_ABBREVIATIONS.items()},
-    # Tokenised text (Text+Berg) parts an abbreviation from its point: "N° 293 ( Nov . 1956 )".
-    **{w.lower().replace(".", " ."): f"month:{i}" for w, i in _MONTH_ABBREVIATIONS.items()},
+    # Tokenised text (Text+Berg) parts an abbreviation from its point too: "N° 293 ( Nov . 1956 )".
+    **{form: f"month:{i}" for w, i in _MONTH_ABBREVIATIONS.items() for form in (w.lower(), w.lower().replace(".", " ."))},
     **{w: f"weekday:{i}" for i, ws in enumerate(_WEEKDAYS, 1) for w in ws.split()},
 }
 # Chinese and Japanese write months and weekdays with digits or fixed characters.

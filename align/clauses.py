@@ -50,7 +50,7 @@ _COMPOUND_HALF = re.compile(r"[^\W\d_]-,?\s+$")
 # The lookahead names every character a cut can start with: without it re tries all
 # the branches at every position, which took a third of the time spent splitting.
 _PUNCT_CUT = re.compile(r"(?=[\s,:;،؛，；：、()\[\]])(?:(?:(?<!\d)[,:]|[,:](?!\d)|[;،؛，；：、])\s*|\s+[—–-]\s+|\s*[(\[]|[)\]]\s*)")
-# A run of Han characters is cut into words by a dictionary (see _han_words); a kana is a word of its own.
+# A run of Han characters is cut into words by a dictionary (see _words_in); a kana is a word of its own.
 # A word of a spaced script holds its combining marks: "جدًا" (very) is one word, not "جد" and "ا".
 _WORD = re.compile(
     rf"[\u3400-\u4dbf\u4e00-\u9fff]+|[\u3040-\u30ff]|[^\W\d_](?:[^\W\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]|[{MARKS}])*|\d[\d.,]*"
@@ -115,23 +115,17 @@ def _opens_clause(word: str) -> bool:
 
 def word_count(text: str) -> int:
     """Words of any script; Chinese words as a dictionary cuts them, a kana counts as one."""
-    return sum(len(_han_words(word)) if _HAN.match(word) else 1 for word in _WORD.findall(text))
+    return sum(len(_words_in(word)) for word in _WORD.findall(text))
 
 
 def word_spans(text: str) -> list[tuple[int, int]]:
     """Where the words of :func:`word_count` are."""
-    spans: list[tuple[int, int]] = []
-    for match in _WORD.finditer(text):
-        if _HAN.match(match.group()):
-            spans.extend((match.start() + a, match.start() + b) for a, b in _han_words(match.group()))
-        else:
-            spans.append(match.span())
-    return spans
+    return [(match.start() + a, match.start() + b) for match in _WORD.finditer(text) for a, b in _words_in(match.group())]
 
 
-@lru_cache(maxsize=1 << 14)
-def _han_words(run: str) -> tuple[tuple[int, int], ...]:
-    """Word spans of a run of Han characters.
+@lru_cache(maxsize=1 << 16)
+def _words_in(match: str) -> tuple[tuple[int, int], ...]:
+    """The word spans inside one match of _WORD: the match itself, or the words of a run of Han characters.
 
     Chinese writes no spaces, and a character is a syllable, not a word: counted one
     a word, "她已经" (she already) made a three-word clause and a sentence's head or
@@ -139,9 +133,11 @@ def _han_words(run: str) -> tuple[tuple[int, int], ...]:
     clauses of faithful translations. Cached: the clause splitter counts the words of
     the same pieces again and again.
     """
+    if not _HAN.match(match):
+        return ((0, len(match)),)
     spans: list[tuple[int, int]] = []
     start = 0
-    for word in chinese_segmenter()(run):
+    for word in chinese_segmenter()(match):
         spans.append((start, start + len(word)))
         start += len(word)
     return tuple(spans)
