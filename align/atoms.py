@@ -719,7 +719,8 @@ def _names(text: str, *, german: bool) -> tuple[Atom, ...]:
         if current and (gap.strip() or "\n" in gap):
             runs.append(current)
             current = []
-        if not latin:
+        # A German article, capitalised or not, ends a run and starts none: the noun after it is no name.
+        if not latin or (german and word.lower() in _GERMAN_DETERMINERS):
             if current:
                 runs.append(current)
                 current = []
@@ -772,6 +773,7 @@ _GERMAN_DETERMINERS = {
     "kein", "keine", "keinen", "keinem", "keiner", "im", "am", "zum", "zur", "vom", "beim", "ins", "ans",
     "dieser", "diese", "dieses", "diesen", "diesem", "jeder", "jede", "jedes", "jeden", "jedem",
     "sein", "seine", "seinen", "seinem", "seiner", "ihr", "ihre", "ihren", "ihrem", "ihrer",
+    "sie",  # not an article, but the polite "Sie" is followed by nouns as objects ("Wenn Sie Probleme haben")
 }
 _ADJECTIVE_ENDING = re.compile(r"(?:e|en|er|es|em)$")
 
@@ -779,14 +781,17 @@ _ADJECTIVE_ENDING = re.compile(r"(?:e|en|er|es|em)$")
 def _after_german_article(text: str, start: int) -> bool:
     """Whether the word at ``start`` follows an article, directly or after an adjective ("der neuen").
 
-    "von der Leyen" keeps its name: an article after "von"/"van" belongs to the name.
+    The article may be capitalised, opening a sentence or a quote ("„Die Erhöhung der
+    Stempelgebühr", a noun, had been the name "Die Erhöhung"). "von der Leyen" keeps its
+    name: an article after "von"/"van" belongs to the name.
     """
     before = _LETTERS.findall(text[max(0, start - 60):start])[-3:]
-    if not before or not before[-1].islower():
+    if not before:
         return False
-    if before[-1] in _GERMAN_DETERMINERS:
+    if before[-1].lower() in _GERMAN_DETERMINERS:
         return len(before) < 2 or before[-2].lower() not in {"von", "van"}
-    return bool(_ADJECTIVE_ENDING.search(before[-1])) and len(before) > 1 and before[-2] in _GERMAN_DETERMINERS
+    return (before[-1].islower() and bool(_ADJECTIVE_ENDING.search(before[-1])) and len(before) > 1
+            and before[-2].lower() in _GERMAN_DETERMINERS)
 
 
 _SKELETON_RULES = [("sch", "sh"), ("tch", "sh"), ("ch", "sh"), ("ph", "f"), ("ck", "k"), ("ou", "w"),

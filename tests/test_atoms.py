@@ -118,6 +118,15 @@ def test_german_nouns_after_an_article_are_not_names():
     assert any("Besatzung" in n for n in (a.text for a in find_names(text)))
 
 
+def test_a_capitalised_german_article_starts_no_name():
+    """NTREX German: a quote or a sentence glued to a line without its full stop opens with "Die", "Das";
+    the polite "Sie" is followed by nouns too."""
+    for text in ("Er sagte: „Die Erhöhung der Stempelgebühr wird alle betreffen.“",
+                 "„Das Meer gehört uns“: Bolivien hofft", "Wenn Sie Probleme haben, rufen Sie an."):
+        assert not [n.text for n in find_names(text, "de") if is_telling_name(n, "de")], text
+    assert "Olaf Scholz" in [n.text for n in find_names("Am Montag sagte Olaf Scholz: „Die Lage ist ernst.“", "de")]
+
+
 def test_dotted_capital_i_does_not_break_date_search():
     assert find_dates("MAİ 2019") == []
     assert [a.keys for a in find_dates("le 3 MAI 2019")] == [frozenset({"month:5"})]
