@@ -149,7 +149,8 @@ _DECADE_AFTER = re.compile(r"s|er(?![^\W\d_])")
 # "1950-53", "im Winter 1954/55": the second year of a range written with its last two digits.
 _YEAR_RANGE_BEFORE = re.compile(r"(?<!\d)(\d\d)(\d\d)\s?[-–/]\s?$")
 _MONTH_SIGN_AFTER = re.compile(r"\s?月")
-_SCALE_SIGN_AFTER = re.compile(f"[\\s\u00a0\u202f]?([{''.join(_SCALE_SIGNS)}])")
+# "550多万" is more than 5.5 million: 多 and 余 (more than) may come between the number and its scale.
+_SCALE_SIGN_AFTER = re.compile(f"[\\s\u00a0\u202f]?[多余]?([{''.join(_SCALE_SIGNS)}])")
 
 
 def _digits(text: str) -> str:
@@ -269,30 +270,32 @@ def _range_end_year(century: int, start: int, end: int) -> int:
 _UNITS: dict[str, tuple[str, str, float]] = {
     word: unit
     for words, unit in (
-        ("mile miles mi mph milles meile meilen milla millas ميل ميلا أميال اميال", ("length", "imperial", 1609.344)),
-        ("yard yards yd yds yarda yardas ياردة ياردات", ("length", "imperial", 0.9144)),
-        ("foot feet ft pied pieds fuß fuss pie pies قدم قدما أقدام اقدام", ("length", "imperial", 0.3048)),
-        ("inch inches pouce pouces zoll pulgada pulgadas بوصة بوصات إنش إنشات انش", ("length", "imperial", 0.0254)),
+        ("mile miles mi mph milles meile meilen milla millas ميل ميلا أميال اميال 英里", ("length", "imperial", 1609.344)),
+        ("yard yards yd yds yarda yardas ياردة ياردات 码", ("length", "imperial", 0.9144)),
+        ("foot feet ft pied pieds fuß fuss pie pies قدم قدما أقدام اقدام 英尺", ("length", "imperial", 0.3048)),
+        ("inch inches pouce pouces zoll pulgada pulgadas بوصة بوصات إنش إنشات انش 英寸", ("length", "imperial", 0.0254)),
         (("km kilomètre kilomètres kilometre kilometres kilometer kilometers kilometern kilómetro kilómetros"
-          " كيلومتر كيلومترا كيلومترات كم"), ("length", "metric", 1000.0)),
-        ("m mètre mètres metre metres meter meters metern metro metros متر مترا أمتار امتار", ("length", "metric", 1.0)),
+          " كيلومتر كيلومترا كيلومترات كم 公里 千米"), ("length", "metric", 1000.0)),
+        ("m mètre mètres metre metres meter meters metern metro metros متر مترا أمتار امتار 米", ("length", "metric", 1.0)),
         (("cm centimètre centimètres centimetre centimetres centimeter centimeters zentimeter zentimetern"
-          " centímetro centímetros سنتيمتر سنتيمترا سنتيمترات سم"), ("length", "metric", 0.01)),
-        ("pound pounds lb lbs livre livres pfund libra libras رطل رطلا أرطال", ("mass", "imperial", 0.45359237)),
-        ("ounce ounces oz once onces unze unzen onza onzas أونصة", ("mass", "imperial", 0.028349523)),
+          " centímetro centímetros سنتيمتر سنتيمترا سنتيمترات سم 厘米 公分"), ("length", "metric", 0.01)),
+        ("pound pounds lb lbs livre livres pfund libra libras رطل رطلا أرطال 磅", ("mass", "imperial", 0.45359237)),
+        ("ounce ounces oz once onces unze unzen onza onzas أونصة 盎司", ("mass", "imperial", 0.028349523)),
         (("kg kilo kilos kilogramme kilogrammes kilogram kilograms kilogramm kilogramo kilogramos"
-          " كيلوغرام كيلوجرام كيلوغرامات كيلو كغ كجم"), ("mass", "metric", 1.0)),
-        ("g gramme grammes gram grams gramm gramo gramos غرام غراما جرام", ("mass", "metric", 0.001)),
-        ("fahrenheit", ("temperature", "imperial", 1.0)),
-        ("celsius مئوية", ("temperature", "metric", 1.0)),
-        ("degree degrees degré degrés grad grado grados درجة درجات", ("temperature", "", 1.0)),
+          " كيلوغرام كيلوجرام كيلوغرامات كيلو كغ كجم 公斤 千克"), ("mass", "metric", 1.0)),
+        ("g gramme grammes gram grams gramm gramo gramos غرام غراما جرام 克", ("mass", "metric", 0.001)),
+        ("fahrenheit 华氏 华氏度", ("temperature", "imperial", 1.0)),
+        ("celsius مئوية 摄氏 摄氏度", ("temperature", "metric", 1.0)),
+        ("degree degrees degré degrés grad grado grados درجة درجات 度", ("temperature", "", 1.0)),
     )
     for word in words.split()
 }
+# Chinese glues the unit to the words after it ("6.6英尺的身高"): the unit is the longest one the run opens with.
+_HAN_UNITS = "|".join(sorted((w for w in _UNITS if "\u4e00" <= w[0] <= "\u9fff"), key=len, reverse=True))
 # The unit after a number, or after the number closing a range ("2 to 4 inches": the 2 is in inches too).
 _UNIT_AFTER = re.compile(
-    r"(?P<range>\s?(?:-|–|to|à|a|bis|et|and|y|ou|or|o|إلى|الى|و)\s?\d+(?:[.,]\d+)?)?"
-    rf"[\s\u00a0\u202f-]?(?P<unit>°\s?[CF]?|[^\W\d_](?:[^\W\d_]|[{MARKS}])*)"
+    r"(?P<range>\s?(?:-|–|to|à|a|bis|et|and|y|ou|or|o|إلى|الى|و|到|至)\s?\d+(?:[.,]\d+)?)?"
+    rf"[\s\u00a0\u202f-]?(?P<unit>°\s?[CF]?|{_HAN_UNITS}|[^\W\d_](?:[^\W\d_]|[{MARKS}])*)"
 )
 # Translators round what they convert: "200 miles" became "300 km", "12 mph" "20 km/h".
 _CONVERSION_TOLERANCE = 0.1

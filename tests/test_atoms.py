@@ -247,6 +247,17 @@ def test_measures_converted_between_unit_systems():
     assert not is_covered(find_numbers("à 300 km")[0], profile("within 100 miles"))
 
 
+def test_chinese_units_and_scales_glued_to_their_words():
+    """NTREX zh keeps imperial units, glued to the words after them, where German and French convert them;
+    "550多万" is more than 5.5 million."""
+    for converted, chinese in (("ein 250 Kilo schwerer Eber", "这头 550 磅重的公猪"), ("1,98 m groß", "6.6英尺的身高"),
+                               ("à 209 km de là", "在130英里外"), ("5,5 Millionen Syrer", "已有550多万叙利亚人")):
+        assert is_covered(find_numbers(converted)[0], profile(chinese, "zh")), converted
+        assert is_covered(find_numbers(chinese)[0], profile(converted, "de")), chinese
+    assert find_numbers("这头 550 磅重的公猪")[0].text == "550 磅"  # the unit, not the words glued to it
+    assert not is_covered(find_numbers("1,50 m groß")[0], profile("6.6英尺的身高", "zh"))
+
+
 def test_arabic_duals_decades_and_ordinals_cover_digits():
     """NTREX ar: "مليوني دولار" is "$2 million", "منذ عامين" "2 years ago", "الثمانينيات" "the 1980s",
     "الحادي والعشرين" (the twenty-first) "21st"; English "1950-53" ends in 1953."""
