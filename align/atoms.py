@@ -337,9 +337,10 @@ _EVENING = ("مساء", "de la tarde", "de la noche", "du soir", "de l'après-mi
 _PART_OF_DAY = "|".join(map(re.escape, ("صباح", "de la mañana", "de la madrugada", "du matin", *_EVENING)))
 _HALF_DAY = rf"(?:[ap]\.?m\b|{_PART_OF_DAY})"
 _EVENING_WORDS = re.compile("|".join(map(re.escape, _EVENING)))
+_CJK_EVENING = ("下午", "晚上", "傍晚")  # Chinese names the part of the day first: "下午5：30" is 17:30; "3点" is 3 o'clock
 _SPELLED_EVENING_HOUR = re.compile(rf"([^\W\d_]+)\s(?:{_EVENING_WORDS.pattern})")
 _TIME = re.compile(
-    rf"(?=\d)(?<![\d.,:：])(\d{{1,2}})(?:\s?(?:[:：]|h|\.(?=\d\d\s?(?:Uhr|{_HALF_DAY})))\s?(\d\d)|\s?h(?!\w)|(?=\s?{_HALF_DAY}))"
+    rf"(?=\d)(?<![\d.,:：])(\d{{1,2}})(?:\s?(?:[:：]|h|\.(?=\d\d\s?(?:Uhr|{_HALF_DAY})))\s?(\d\d)|\s?h(?!\w)|点|(?=\s?{_HALF_DAY}))"
     rf"(?:\s?(?:([ap])\.?m\b\.?|({_PART_OF_DAY})[اءًٌ]*))?(?!{_SPACED_WORD_CHAR}|[:：])"
 )
 
@@ -351,7 +352,7 @@ def _times(text: str) -> list[Atom]:
         hour, minute = int(_digits(match.group(1))), int(_digits(match.group(2) or "0"))
         if hour > 24 or minute > 59:
             continue
-        evening = match.group(3) == "p" or match.group(4) in _EVENING
+        evening = match.group(3) == "p" or match.group(4) in _EVENING or text[:match.start()].endswith(_CJK_EVENING)
         hours = {hour, hour + 12} if evening and hour < 12 else {hour}
         keys = {f"t:{h}:{minute:02d}" for h in hours} | ({_fmt(h) for h in hours} if minute == 0 else set())
         atoms.append(Atom("number", match.start(), match.end(), match.group(), frozenset(keys)))

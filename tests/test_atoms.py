@@ -258,6 +258,13 @@ def test_chinese_units_and_scales_glued_to_their_words():
     assert not is_covered(find_numbers("1,50 m groß")[0], profile("6.6英尺的身高", "zh"))
 
 
+def test_chinese_times_name_the_part_of_the_day_first():
+    """NTREX zh: "周六下午5：30" is Saturday at 17:30 ("17 h 30" in French); "下午3点" is 3 p.m."""
+    assert is_covered(find_numbers("à 17 h 30")[0], profile("周六下午5：30", "zh"))
+    assert is_covered(find_numbers("um 15:00 Uhr")[0], profile("下午3点", "zh"))
+    assert not is_covered(find_numbers("à 17 h 30")[0], profile("上午5：30", "zh"))
+
+
 def test_arabic_duals_decades_and_ordinals_cover_digits():
     """NTREX ar: "مليوني دولار" is "$2 million", "منذ عامين" "2 years ago", "الثمانينيات" "the 1980s",
     "الحادي والعشرين" (the twenty-first) "21st"; English "1950-53" ends in 1953."""
