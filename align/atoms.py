@@ -70,7 +70,9 @@ _DECIMAL_SEPARATORS = ",.\u066b"
 # Unicode decimal digit, so Arabic-Indic and Persian digits are read as well.
 # Scripts written without spaces between words (Thai, kana, Hangul syllables, CJK ideographs):
 # there a digit touches the word before or after it ("特朗普2016年", "30岁").
-_UNSPACED = "\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
+# Han characters, as the body of a regex character class.
+HAN = "\u3400-\u4dbf\u4e00-\u9fff"
+_UNSPACED = f"\u0e00-\u0e7f\u3040-\u30ff{HAN}\uac00-\ud7af"
 # A word character of a spaced script: a digit next to one is part of a word ("A380", "H1N1").
 _SPACED_WORD_CHAR = f"[^\\W{_UNSPACED}]"
 # Arabic joins "and", "so", "in", "for", "like" to the word after, digits and months too:
@@ -291,7 +293,7 @@ _UNITS: dict[str, tuple[str, str, float]] = {
     for word in words.split()
 }
 # Chinese glues the unit to the words after it ("6.6英尺的身高"): the unit is the longest one the run opens with.
-_HAN_UNITS = "|".join(sorted((w for w in _UNITS if "\u4e00" <= w[0] <= "\u9fff"), key=len, reverse=True))
+_HAN_UNITS = "|".join(sorted((w for w in _UNITS if re.match(f"[{HAN}]", w)), key=len, reverse=True))
 # The unit after a number, or after the number closing a range ("2 to 4 inches": the 2 is in inches too).
 _UNIT_AFTER = re.compile(
     r"(?P<range>\s?(?:-|–|to|à|a|bis|et|and|y|ou|or|o|إلى|الى|و|到|至)\s?\d+(?:[.,]\d+)?)?"
@@ -331,13 +333,13 @@ def _same_measure(mine: Measure, theirs: Measure) -> bool:
 # "10:15", "10h15", "10 h 15", "14 h", "10.15 Uhr", "5.30pm", "3 p.m.", Arabic "7.55 صباحًا" (in the
 # morning), "4.40 مساءً" (in the evening), Spanish "5.30 de la tarde", French "8 h du soir"; "p.m." and
 # the evening's words add twelve hours. Chinese and Japanese write a full-width colon ("5：30") and glue
-# the time to the words around it ("周日11:15在").
+# the time to the words around it ("周日11:15在"); Chinese may mark the hour with 点 ("下午3点", 3 p.m.).
 # (?=\d) as in _NUMBER: a quick no at every position that starts no time.
 _EVENING = ("مساء", "de la tarde", "de la noche", "du soir", "de l'après-midi", "de l’après-midi")
 _PART_OF_DAY = "|".join(map(re.escape, ("صباح", "de la mañana", "de la madrugada", "du matin", *_EVENING)))
 _HALF_DAY = rf"(?:[ap]\.?m\b|{_PART_OF_DAY})"
 _EVENING_WORDS = re.compile("|".join(map(re.escape, _EVENING)))
-_CJK_EVENING = ("下午", "晚上", "傍晚")  # Chinese names the part of the day first: "下午5：30" is 17:30; "3点" is 3 o'clock
+_CJK_EVENING = ("下午", "晚上", "傍晚")  # Chinese names the part of the day first: "下午5：30" is 17:30
 _SPELLED_EVENING_HOUR = re.compile(rf"([^\W\d_]+)\s(?:{_EVENING_WORDS.pattern})")
 _TIME = re.compile(
     rf"(?=\d)(?<![\d.,:：])(\d{{1,2}})(?:\s?(?:[:：]|h|\.(?=\d\d\s?(?:Uhr|{_HALF_DAY})))\s?(\d\d)|\s?h(?!\w)|点|(?=\s?{_HALF_DAY}))"
@@ -352,7 +354,7 @@ def _times(text: str) -> list[Atom]:
         hour, minute = int(_digits(match.group(1))), int(_digits(match.group(2) or "0"))
         if hour > 24 or minute > 59:
             continue
-        evening = match.group(3) == "p" or match.group(4) in _EVENING or text[:match.start()].endswith(_CJK_EVENING)
+        evening = match.group(3) == "p" or match.group(4) in _EVENING or text.endswith(_CJK_EVENING, 0, match.start())
         hours = {hour, hour + 12} if evening and hour < 12 else {hour}
         keys = {f"t:{h}:{minute:02d}" for h in hours} | ({_fmt(h) for h in hours} if minute == 0 else set())
         atoms.append(Atom("number", match.start(), match.end(), match.group(), frozenset(keys)))
@@ -713,7 +715,6 @@ def _names(text: str, *, german: bool) -> tuple[Atom, ...]:
     """Cached: a sentence's anchor keys and atoms (:mod:`align.symbols`) both read its names."""
     if not any(map(str.isupper, text)):  # no capital, no name (most Arabic and Chinese sentences)
         return ()
-    particles = _PARTICLES - _GERMAN_DETERMINERS if german else _PARTICLES
     runs: list[list[tuple[str, int]]] = []
     current: list[tuple[str, int]] = []
     for match in WORD.finditer(text):
@@ -730,7 +731,7 @@ def _names(text: str, *, german: bool) -> tuple[Atom, ...]:
                 current = []
             continue
         capitalised = word[0].isupper() and not (german and not current and _after_german_article(text, start))
-        if capitalised or (current and word.lower() in particles):
+        if capitalised or (current and word.lower() in _PARTICLES):
             current.append((word, start))
         elif current:
             runs.append(current)
