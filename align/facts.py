@@ -39,7 +39,7 @@ from typing import Protocol
 import numpy as np
 
 from align import atoms
-from align.clauses import MIN_WORDS, word_count, word_spans
+from align.clauses import MIN_WORDS, text_length, word_count, word_spans
 from align.symbols import Symbols, read_symbols
 from align.types import Bead, Document, Fact
 
@@ -273,16 +273,16 @@ def _lonely(
         nearby = [j for b in beads[max(k - 1, 0):k + 2] for j in (b.target if side == "source" else b.source)]
         nearby_keys = frozenset().union(*(keys[other][j] for j in nearby))
         own_nearby = [j for b in beads[max(k - 1, 0):k + 2] for j in (b.source if side == "source" else b.target)]
-        start, end = _bead_span(doc, mine)
+        side_length = _side_length(doc, mine)
         for i in mine:
             sentence = doc.sentences[i]
             closer_without = gain.get(i, 0.0) > 0
             told_by_neighbours = frozenset().union(*(keys[side][j] for j in own_nearby if j != i))
             if (keys[side][i] & nearby_keys) - told_by_neighbours:
                 continue
-            share = (sentence.end - sentence.start) / max(end - start, 1)
+            share = text_length(sentence.text) / max(side_length, 1)
             unrelated = float((1 - (other_emb[list(theirs)] @ emb[i]).max()) / hub[i]) > UNRELATED_DISTANCE
-            long_enough = sentence.end - sentence.start >= UNRELATED_MIN_CHARS
+            long_enough = text_length(sentence.text) >= UNRELATED_MIN_CHARS
             a_sentence = word_count(sentence.text) >= MIN_WORDS
             extra = closer_without and ((a_sentence and len(mine) > len(theirs) and excess[k] >= 0.5 * share) or (
                 unrelated and long_enough and excess[k] > -SUSPECT_EXCESS))
@@ -409,7 +409,7 @@ def _partly_told(
     """
     other = "target" if side == "source" else "source"
     where = {i: k for k, b in enumerate(beads) for i in (b.source if side == "source" else b.target)}
-    ratio = _chars_ratio(beads, side, doc, other_doc)
+    ratio = _length_ratio(beads, side, doc, other_doc)
     jobs = []  # (sentence, nearby other-side sentences, [(part span or None, part text, other-side vectors)])
     for i in lonely:
         gap = _gap(beads, where[i])
@@ -419,10 +419,10 @@ def _partly_told(
         text = doc.sentences[i].text
         clauses = symbols[side].clauses[i]
         own = [(span, text[slice(*span)], other_emb[[j]]) for j in nearby
-               for span in _parts(text, clauses, ratio * len(other_doc.sentences[j].text) if j in windowed else 0)]
+               for span in _parts(text, clauses, ratio * text_length(other_doc.sentences[j].text) if j in windowed else 0)]
         theirs = [(None, other_doc.sentences[j].text[slice(*span)], emb[i][None]) for j in nearby
                   for span in _parts(other_doc.sentences[j].text, symbols[other].clauses[j],
-                                     len(text) / ratio if j in windowed else 0)]
+                                     text_length(text) / ratio if j in windowed else 0)]
         shares_keys = any(symbols[side].keys[i] & symbols[other].keys[j] for j in windowed)
         if nearby and (own or theirs):
             jobs.append((i, nearby, own + theirs, shares_keys))
@@ -462,19 +462,19 @@ def _rest(text: str, part: tuple[int, int] | None) -> list[tuple[int, int]]:
     return [(a, b) for a, b in trimmed if b > a]
 
 
-def _parts(text: str, clauses: list[tuple[int, int]], told_chars: float) -> set[tuple[int, int]]:
+def _parts(text: str, clauses: list[tuple[int, int]], told_length: float) -> set[tuple[int, int]]:
     """Spans of the parts of a sentence (whose ``clauses`` are given) that may be all a shorter one translates.
 
     Every run of consecutive clauses but the whole, and runs of words about as long
-    as the shorter sentence (``told_chars``, in this sentence's characters): a
+    as the shorter sentence (``told_length``, see ``text_length``, in this sentence's terms): a
     translation need not cut where this version put a comma ("in a meeting with
     Moon this month" inside one clause of "North Korea pledged in a meeting ...").
-    ``told_chars`` 0: clause runs only.
+    ``told_length`` 0: clause runs only.
     """
     spans = {(clauses[a][0], clauses[b][1]) for a in range(len(clauses)) for b in range(a, len(clauses))
              if (a, b) != (0, len(clauses) - 1)}
     words = [m.span() for m in re.finditer(r"\S+", text)]
-    count = round(len(words) * told_chars / max(len(text), 1))
+    count = round(len(words) * told_length / max(text_length(text), 1))
     if MIN_WORDS <= count <= PART_MAX_SHARE * len(words):
         step = max(count // WINDOW_STEPS, 1)
         starts = sorted({*range(0, len(words) - count, step), len(words) - count})
@@ -482,14 +482,14 @@ def _parts(text: str, clauses: list[tuple[int, int]], told_chars: float) -> set[
     return spans
 
 
-def _chars_ratio(beads: list[Bead], side: str, doc: Document, other_doc: Document) -> float:
-    """How many characters ``side`` takes to say what the other side says in one (over aligned beads)."""
+def _length_ratio(beads: list[Bead], side: str, doc: Document, other_doc: Document) -> float:
+    """How long (see ``text_length``) ``side`` is to say what the other side says in one (over aligned beads)."""
     mine = theirs = 0
     for bead in beads:
         if bead.source and bead.target:
             here, there = (bead.source, bead.target) if side == "source" else (bead.target, bead.source)
-            mine -= operator.sub(*_bead_span(doc, here))
-            theirs -= operator.sub(*_bead_span(other_doc, there))
+            mine += _side_length(doc, here)
+            theirs += _side_length(other_doc, there)
     return mine / theirs if mine and theirs else 1.0
 
 
@@ -588,12 +588,17 @@ class _Piece:
     start: int
     end: int
     text: str
-    share: float  # the clause's share of its side's characters
+    share: float  # the clause's share of its side's length (see text_length)
     kind: str  # "clause", or "sentence" for a whole sentence of a many-sentence bead
 
 
 def _bead_span(doc: Document, indices: tuple[int, ...]) -> tuple[int, int]:
     return doc.sentences[indices[0]].start, doc.sentences[indices[-1]].end
+
+
+def _side_length(doc: Document, indices: tuple[int, ...]) -> int:
+    """The ``text_length`` of a bead side, with what lies between its sentences."""
+    return text_length(doc.text[slice(*_bead_span(doc, indices))])
 
 
 def clause_facts(
@@ -699,8 +704,8 @@ def clause_scores(
     # A second look at the clauses that would be flagged: the other side may say one at an end of
     # a longer clause of its own ("et vice-versa" / "... والعكس صحيح"), so its sentences' first and
     # last words, as many as the clause would take there, may cover it too.
-    ratio = {side: _chars_ratio(beads, side, docs[side], docs[other]) for side, other in zip(SIDES, SIDES[::-1])}
-    ends = {n: _sentence_ends(other_doc, members, len(piece.text) / ratio[piece.side])
+    ratio = {side: _length_ratio(beads, side, docs[side], docs[other]) for side, other in zip(SIDES, SIDES[::-1])}
+    ends = {n: _sentence_ends(other_doc, members, text_length(piece.text) / ratio[piece.side])
             for n, (piece, _, _, other_doc, members, _) in enumerate(candidates)
             if piece.kind == "clause" and raws[n] > CLAUSE_THRESHOLD}
     emb |= _embed(encoder, {t for texts in ends.values() for t in texts} - emb.keys())
@@ -719,10 +724,10 @@ def _coverage(emb: dict[str, np.ndarray], piece: _Piece, other: np.ndarray, text
     return float((np.stack([other, *(emb[t] for t in texts)]) @ emb[piece.text]).max())
 
 
-def _sentence_ends(doc: Document, indices: tuple[int, ...], chars: float) -> list[str]:
-    """The first and the last words of each of these sentences, about ``chars`` characters each (two words at least)."""
+def _sentence_ends(doc: Document, indices: tuple[int, ...], length: float) -> list[str]:
+    """The first and the last words of each of these sentences, about ``length`` long each (two words at least)."""
     return [text[a:b] for text in (doc.sentences[i].text for i in indices)
-            for a, b in _edges(text, chars / max(len(text), 1), shortest=2)]
+            for a, b in _edges(text, length / max(text_length(text), 1), shortest=2)]
 
 
 def _suspects(beads: list[Bead], excess_of: dict[str, list[float]]) -> dict[str, list[bool]]:
@@ -750,7 +755,7 @@ def _length_excess(
     ``doubtful``: per side, members that may translate nothing of the other side (see
     ``_surely_said``); a side is then measured against the other side without them.
     """
-    lengths = [(-operator.sub(*_bead_span(source, b.source)), -operator.sub(*_bead_span(target, b.target)))
+    lengths = [(_side_length(source, b.source), _side_length(target, b.target))
                if b.source and b.target else None for b in beads]
     doubtful = doubtful or {side: set() for side in SIDES}
     excess: dict[str, list[float]] = {side: [] for side in SIDES}
@@ -768,7 +773,7 @@ def _length_excess(
 
 
 def _surely_said(doc: Document, members: tuple[int, ...], doubtful: set[int], length: int) -> int:
-    """The characters of a bead side (``length`` in all) without its doubtful members, if any other is left.
+    """The length of a bead side (``length`` in all, see ``text_length``) without its doubtful members, if any other is left.
 
     Doubtful: a member whose removal brings its side closer to the other one (see
     ``_removal_gains``) but that the sentence level did not find one-sided. The aligner
@@ -778,7 +783,7 @@ def _surely_said(doc: Document, members: tuple[int, ...], doubtful: set[int], le
     kept = [i for i in members if i not in doubtful]
     if not kept or len(kept) == len(members):
         return length
-    return sum(len(doc.sentences[i].text) for i in kept)
+    return sum(text_length(doc.sentences[i].text) for i in kept)
 
 
 def _local_length_ratios(lengths: list[tuple[int, int] | None]) -> list[float]:
@@ -809,7 +814,7 @@ def _pieces(
     mostly drops an end (an attribution, a trailing clause), and the other version
     need not have put a comma where this one cut.
     """
-    start, end = span
+    side_length = text_length(doc.text[slice(*span)])
     pieces = []
     for i in indices:
         sentence = doc.sentences[i]
@@ -818,8 +823,8 @@ def _pieces(
         if len(indices) > 1:
             spans.append((sentence.start, sentence.end, "sentence"))
         for abs_start, abs_end, kind in spans:
-            pieces.append(_Piece(side, abs_start, abs_end, doc.text[abs_start:abs_end],
-                                 (abs_end - abs_start) / max(end - start, 1), kind))
+            text = doc.text[abs_start:abs_end]
+            pieces.append(_Piece(side, abs_start, abs_end, text, text_length(text) / max(side_length, 1), kind))
     return pieces
 
 

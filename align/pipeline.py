@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from align.anchors import shared_anchors
+from align.clauses import text_length
 from align.errors import UnsupportedLanguageError
 from align.facts import find_facts
 from align.ingest import ingest_text, load_document
@@ -92,8 +93,8 @@ def align_embedded(
     return align_embeddings(
         source_emb,
         target_emb,
-        np.array([len(t) for t in src_texts]),
-        np.array([len(t) for t in tgt_texts]),
+        np.array([text_length(t) for t in src_texts]),
+        np.array([text_length(t) for t in tgt_texts]),
         shared=shared_anchors(src_symbols.keys, tgt_symbols.keys),
         src_glue=np.array(weak_boundaries(src_texts), dtype=bool),
         tgt_glue=np.array(weak_boundaries(tgt_texts), dtype=bool),
