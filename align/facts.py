@@ -473,7 +473,7 @@ def _parts(text: str, clauses: list[tuple[int, int]], told_length: float) -> set
     """
     spans = {(clauses[a][0], clauses[b][1]) for a in range(len(clauses)) for b in range(a, len(clauses))
              if (a, b) != (0, len(clauses) - 1)}
-    words = [m.span() for m in re.finditer(r"\S+", text)]
+    words = word_spans(text)
     count = round(len(words) * told_length / max(text_length(text), 1))
     if MIN_WORDS <= count <= PART_MAX_SHARE * len(words):
         step = max(count // WINDOW_STEPS, 1)
