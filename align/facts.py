@@ -31,7 +31,6 @@ from __future__ import annotations
 import bisect
 import logging
 import operator
-import re
 from dataclasses import dataclass, replace
 from itertools import pairwise
 from typing import Protocol

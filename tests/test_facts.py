@@ -1,18 +1,20 @@
 """One-sided facts on real text: a planted truncation, a one-sided paragraph, the seed pair."""
 
 import os
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from align.clauses import MIN_WORDS, split_clauses, word_count
+from align.clauses import MIN_WORDS, split_clauses, text_length, word_count
 from align.facts import (
     _edges,
     _length_excess,
     _others_median,
     _paragraph_of,
     _paragraphs_kept,
+    _parts,
     _removal_gains,
     _split_diagonal,
     _without_one_sided,
@@ -123,6 +125,26 @@ def test_truncated_french_sentence_points_at_the_arabic_final_clause(encoder):
     assert final >= ranked[1][1] and final - float(np.median([raw for _, raw in scored])) > 0.2
     facts = find_facts(french, arabic, beads, encoder, french_emb, arabic_emb)
     assert not [f for f in facts if f.kind == "sentence"]
+
+
+def test_latin_glosses_do_not_make_a_chinese_line_look_long():
+    """NTREX lines whose Chinese quotes names in Latin letters ("哈立德·巴恩斯(Khalid Barnes)"), with the
+    true 1-1 beads of the faithful translation: counted in plain characters, the glosses made them the
+    two longest of the seven against their English; a Han character counts for about three letters."""
+    chinese = line_document(FIXTURES / "saipov.zh.txt", "zh")
+    english = line_document(FIXTURES / "saipov.en.txt", "en")
+    excess = _length_excess(chinese, english, [Bead((i,), (i,), 1.0) for i in range(len(chinese.sentences))])["source"]
+    glossed = [i for i, s in enumerate(chinese.sentences) if re.search(r"\([A-Z][a-z]+ [A-Z]", s.text)]
+    assert len(glossed) == 2
+    assert max(excess[i] for i in glossed) <= max(e for i, e in enumerate(excess) if i not in glossed)
+
+
+def test_a_chinese_sentence_offers_word_windows_as_partial_translations():
+    """Chinese writes no spaces: counted between spaces, a sentence was one word and offered no window."""
+    text = "袭击发生几周后一个联邦大陪审团对赛波夫提出了22项指控"
+    windows = _parts(text, [(0, len(text))], told_length=text_length(text) / 2)
+    assert windows and all(0 < b - a < len(text) for a, b in windows)
+    assert all(word_count(text[a:b]) >= MIN_WORDS for a, b in windows)
 
 
 def test_the_fact_finder_never_encodes_a_sentence_again():
