@@ -92,9 +92,10 @@ ATOM_SCORES = {"number": 0.9, "date": 0.85}
 # on ar-fr/en-de/fr-en/ar-en, precision unchanged to +.004, clean pairs unchanged;
 # at .65 en-de's clean pairs get flags.
 UNRELATED_DISTANCE = 0.7
-# Members shorter than this (an attribution, a dangling quote mark) embed close to
-# nothing on their own yet belong to their bead, so distance says nothing about them.
-UNRELATED_MIN_CHARS = 30
+# Members shorter than this (an attribution, a dangling quote mark; in text_length, so ten
+# Han characters) embed close to nothing on their own yet belong to their bead, so distance
+# says nothing about them.
+UNRELATED_MIN_LENGTH = 30
 # A lonely sentence is partly told on the other side (see _partly_told) when a part
 # embeds at least PART_SIM and PART_GAIN closer than the whole does. The gain is what
 # keeps true orphans: any of their many parts may by chance embed a little closer to a
@@ -281,7 +282,7 @@ def _lonely(
                 continue
             share = text_length(sentence.text) / max(side_length, 1)
             unrelated = float((1 - (other_emb[list(theirs)] @ emb[i]).max()) / hub[i]) > UNRELATED_DISTANCE
-            long_enough = text_length(sentence.text) >= UNRELATED_MIN_CHARS
+            long_enough = text_length(sentence.text) >= UNRELATED_MIN_LENGTH
             a_sentence = word_count(sentence.text) >= MIN_WORDS
             extra = closer_without and ((a_sentence and len(mine) > len(theirs) and excess[k] >= 0.5 * share) or (
                 unrelated and long_enough and excess[k] > -SUSPECT_EXCESS))
@@ -736,7 +737,7 @@ def _suspects(beads: list[Bead], excess_of: dict[str, list[float]]) -> dict[str,
 
 
 def _without(whole: np.ndarray, part: np.ndarray, share: float) -> np.ndarray:
-    """The direction of a text's embedding once a part (``share`` of its characters) is cut out.
+    """The direction of a text's embedding once a part (``share`` of its length) is cut out.
 
     Encoding every bead again once per clause cost more than the rest of the
     pipeline together. Pooled encoders sum or average token features, so a text's

@@ -414,7 +414,8 @@ def align_embeddings(
 ) -> list[Bead]:
     """Align two documents given their L2-normalised sentence embeddings.
 
-    ``src_lens``/``tgt_lens`` are character lengths (the length prior);
+    ``src_lens``/``tgt_lens`` are sentence lengths (the length prior), in characters or any
+    measure comparable across the two languages (the pipeline's :func:`align.clauses.text_length`);
     ``shared`` maps sentence pairs ``(i, j)`` to the strength of the anchors
     (numbers, names) they share (:func:`align.anchors.shared_anchors`).
     ``src_units``/``tgt_units`` optionally give the vectors of merged sentence
