@@ -678,8 +678,7 @@ def clause_scores(
         for side, other in (("source", "target"), ("target", "source")):
             if not suspect[side][k]:
                 continue
-            span = _bead_span(docs[side], own[side])
-            pieces = _pieces(docs[side], clauses[side], own[side], side, span, excess_of[side][k])
+            pieces = _pieces(docs[side], clauses[side], own[side], side, excess_of[side][k])
             if len(pieces) >= 2:
                 mine, theirs = (_side_text(docs[s], indices) or sentence_emb[s][indices[0]]
                                 for s, indices in ((side, own[side]), (other, wide[other])))
@@ -804,8 +803,7 @@ def _local_length_ratios(lengths: list[tuple[int, int] | None]) -> list[float]:
 
 
 def _pieces(
-    doc: Document, clauses: list[list[tuple[int, int]]], indices: tuple[int, ...], side: str, span: tuple[int, int],
-    excess: float,
+    doc: Document, clauses: list[list[tuple[int, int]]], indices: tuple[int, ...], side: str, excess: float,
 ) -> list[_Piece]:
     """The clauses of a bead's side (and its whole sentences, in a bead of several); ``clauses`` by sentence.
 
@@ -814,7 +812,7 @@ def _pieces(
     mostly drops an end (an attribution, a trailing clause), and the other version
     need not have put a comma where this one cut.
     """
-    side_length = text_length(doc.text[slice(*span)])
+    side_length = _side_length(doc, indices)
     pieces = []
     for i in indices:
         sentence = doc.sentences[i]

@@ -55,7 +55,7 @@ class AlignParams:
     # Cost per unit of distance beyond ``unrelated_from``. From 2 to 3: planted omissions over four
     # plantings, ten pairs, sentence recall +.000 to +.032 (two orphans paired with each other, or one
     # glued in, are left alone), precision -.021 to +.005; Text+Berg dev and the seeds unchanged.
-    # At 4, recall +.008 to +.049 but ar-fr precision -.038; at 6 Text+Berg falls to .923.
+    # At 4, recall +.008 to +.049 but ar-fr precision -.038; at 5 Text+Berg falls to .923.
     unrelated_weight: float = 3.0
     knn: int = 4  # neighbours for margin scoring in the anchor pass
     band: int = 12  # half-width of the DP band around the anchor chain
