@@ -1,19 +1,25 @@
-"""SwissGov-RSD (en-fr): do the reported facts fall on the tokens annotators marked as different?
+"""SwissGov-RSD (English against fr, de or it): do the reported facts fall on the tokens annotators marked as different?
 
 Each chunk's whitespace tokens are joined with single spaces and run through the
 whole pipeline; a token's score is the highest score of the facts covering it
-(0 when none does). Printed: token-level Spearman against the gold strengths and
-F1 of flagged tokens against label > 0, tokens labelled -1 ignored.
+(0 when none does). Printed, per gold file: token-level Spearman against the gold
+strengths and F1 of flagged tokens against label > 0, tokens labelled -1 ignored.
 
-    .venv/bin/python scripts/bench_swissgov.py [DATA] [--limit N]
+DATA is a gold file (``gold_admin_fr.jsonl``) or a folder: then every ``gold_*.jsonl``
+in it, one row each. The second version's language is the file name's last part
+(``gold_admin_it.jsonl``: Italian); ``--lang`` says it where the name does not.
+
+    .venv/bin/python scripts/bench_swissgov.py [DATA] [--limit N] [--lang L]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 from benchdata import BENCHMARKS, existing_path
@@ -55,28 +61,26 @@ def spearman(x: np.ndarray, y: np.ndarray) -> float:
     return float(np.corrcoef(rx, ry)[0, 1])
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("data", nargs="?", type=existing_path, default=str(DEFAULT_DATA),
-                        help=f"the gold file, or the folder holding it ({DEFAULT_DATA.name})")
-    parser.add_argument("--limit", type=int, default=None, help="first N chunks only")
-    parser.add_argument("--model", default=None)
-    args = parser.parse_args()
-    from align.pipeline import pair_documents, prepare
-    from embeddings import load_encoder
+def second_language(path: Path, explicit: str | None) -> str | None:
+    """The language of ``text_b``: ``--lang``, else the file name's last part; None lets the tool identify it."""
+    if explicit:
+        return explicit
+    code = path.stem.rsplit("_", 1)[-1]
+    return code if re.fullmatch(r"[a-z]{2}", code) else None
 
-    data = args.data / DEFAULT_DATA.name if args.data.is_dir() else args.data
-    if not data.is_file():
-        parser.error(f"{data}: no such file")
-    encoder = load_encoder(args.model)
-    rows = [json.loads(line) for line in data.read_text(encoding="utf-8").splitlines() if line.strip()]
-    rows = rows[: args.limit] if args.limit else rows
+
+def score_file(path: Path, lang: str | None, encoder, limit: int | None) -> str:
+    """One gold file through the pipeline: its row of the table."""
+    from align.pipeline import pair_documents, prepare
+
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = rows[:limit] if limit else rows
     predicted, gold = [], []
     start = time.perf_counter()
     for row in rows:
         text_a, spans_a = token_text(row["text_a"].split())
         text_b, spans_b = token_text(row["text_b"].split())
-        result = pair_documents(prepare(text_a, lang="en"), prepare(text_b, lang="fr"), encoder)
+        result = pair_documents(prepare(text_a, lang="en"), prepare(text_b, lang=lang), encoder)
         for side, spans, labels in (("source", spans_a, row["labels_a"]), ("target", spans_b, row["labels_b"])):
             scores = token_scores(result.facts, side, spans)
             keep = np.array(labels) != -1
@@ -87,10 +91,30 @@ def main() -> int:
     precision = (flagged & truth).sum() / max(flagged.sum(), 1)
     recall = (flagged & truth).sum() / max(truth.sum(), 1)
     f1 = 2 * precision * recall / max(precision + recall, 1e-9)
-    print(f"# SwissGov-RSD {data.name}, {len(rows)} chunks, {len(p)} scored tokens")
-    print(f"{'spearman':>9} {'P':>6} {'R':>6} {'F1':>6} {'flagged%':>9} {'gold%':>6} {'s/chunk':>8}")
-    print(f"{spearman(p, g):>9.3f} {precision:>6.3f} {recall:>6.3f} {f1:>6.3f} {100 * flagged.mean():>8.1f}% "
-          f"{100 * truth.mean():>5.1f}% {(time.perf_counter() - start) / len(rows):>8.2f}")
+    return (f"{path.name:<24} {lang or '?':>4} {len(rows):>6} {len(p):>7} {spearman(p, g):>9.3f} {precision:>6.3f} "
+            f"{recall:>6.3f} {f1:>6.3f} {100 * flagged.mean():>8.1f}% {100 * truth.mean():>5.1f}% "
+            f"{(time.perf_counter() - start) / len(rows):>8.2f}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("data", nargs="?", type=existing_path, default=str(DEFAULT_DATA),
+                        help=f"a gold file ({DEFAULT_DATA.name}), or a folder: every gold_*.jsonl in it")
+    parser.add_argument("--limit", type=int, default=None, help="first N chunks of each file only")
+    parser.add_argument("--lang", default=None, help="language of text_b, where the file name does not end in it")
+    parser.add_argument("--model", default=None)
+    args = parser.parse_args()
+    from embeddings import load_encoder
+
+    files = sorted(args.data.glob("gold_*.jsonl")) if args.data.is_dir() else [args.data]
+    if not files:
+        parser.error(f"{args.data}: no gold_*.jsonl in it")
+    encoder = load_encoder(args.model)
+    print("# SwissGov-RSD: token scores against the annotators' (English is text_a)")
+    print(f"{'file':<24} {'lang':>4} {'chunks':>6} {'tokens':>7} {'spearman':>9} {'P':>6} {'R':>6} {'F1':>6} "
+          f"{'flagged%':>9} {'gold%':>6} {'s/chunk':>8}")
+    for path in files:
+        print(score_file(path, second_language(path, args.lang), encoder, args.limit), flush=True)
     return 0
 
 
