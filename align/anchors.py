@@ -30,7 +30,7 @@ def _mostly_caseless(text: str) -> bool:
     return (len(letters) - cased) * 2 > len(letters)
 
 
-def sentence_keys(text: str) -> frozenset[str]:
+def sentence_keys(text: str, lang: str | None = None) -> frozenset[str]:
     """Everything comparable across languages that a sentence states: values, months, name skeletons.
 
     Values written in digits only: spelled small numbers and ordinals ("un", "deux",
@@ -38,12 +38,13 @@ def sentence_keys(text: str) -> frozenset[str]:
 
     Without capitals nothing marks a name, so in such a script every word's
     skeleton is a candidate: it only counts if the other side has it as a name.
+    Month and weekday names are read in ``lang`` (see :func:`align.atoms.find_dates`).
     """
     if _mostly_caseless(text):
         names = {key for key in word_skeletons(text, every_reading=False) if len(key) >= MIN_NAME_SKELETON}
     else:
         names = {key for atom in find_names(text) for key in atom.keys if len(key) >= MIN_NAME_SKELETON}
-    dates = {key for atom in find_dates(text) for key in atom.keys}
+    dates = {key for atom in find_dates(text, lang) for key in atom.keys}
     numbers = {key for atom in find_numbers(text) for key in atom.keys}
     return frozenset(numbers | dates | {f"name:{key}" for key in names})
 

@@ -16,11 +16,13 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cache, lru_cache
 from operator import itemgetter
 
 from anyascii import anyascii
 from rapidfuzz import fuzz, process
+
+from align.language import base_language
 
 # A quantity in a unit: its dimension, the unit's system (imperial or metric) and its value in the
 # metric base unit (metres, kilograms, degrees Celsius).
@@ -461,40 +463,82 @@ def cjk_numeral_value(numeral: str) -> int:
 
 # --- dates -------------------------------------------------------------------
 
-_MONTHS = [
-    "january janvier januar jänner enero يناير كانون_الثاني جانفي",
-    "february février fevrier februar febrero فبراير شباط فيفري",
-    "march mars märz marz marzo مارس آذار اذار",
-    "april avril abril أبريل ابريل إبريل نيسان أفريل افريل",
-    "may mai mayo مايو أيار ايار ماي",
-    "june juin juni junio يونيو يونيه حزيران جوان",
-    "july juillet juli julio يوليو يوليه تموز جويلية",
-    "august août aout agosto أغسطس اغسطس آب أوت اوت",
-    "september septembre septiembre سبتمبر أيلول ايلول",
-    "october octobre oktober octubre أكتوبر اكتوبر تشرين_الأول تشرين_الاول",
-    "november novembre noviembre نوفمبر تشرين_الثاني",
-    "december décembre decembre dezember diciembre ديسمبر كانون_الأول كانون_الاول",
-]
-_WEEKDAYS = [
-    "monday lundi montag lunes الاثنين الإثنين",
-    "tuesday mardi dienstag martes الثلاثاء",
-    "wednesday mercredi mittwoch miércoles miercoles الأربعاء الاربعاء",
-    "thursday jeudi donnerstag jueves الخميس",
-    "friday vendredi freitag viernes الجمعة",
-    "saturday samedi samstag sonnabend sábado sabado السبت",
-    "sunday dimanche sonntag domingo الأحد الاحد",
-]
+# Month and weekday names are CLDR's (Babel), in the language of the text: both as a date writes them and as
+# they stand alone ("15 августа", "август"). Read per language on first use, so any language a model covers
+# has its names, and a word is a month only where its language writes it: "marca" is March in Polish and a
+# brand in Spanish, "Mars" a planet in English. News also writes the regional names CLDR keeps under these
+# locales: Maghreb, Moroccan and Levantine Arabic months, the Austrian "Jänner".
+_REGIONAL_CALENDARS = {"ar": ("ar_DZ", "ar_MA", "ar_LB", "ar_IQ"), "de": ("de_AT",)}
+# Spellings CLDR does not give: without accents or hamza, the Egyptian months, "Sonnabend".
+_SPELLING_VARIANTS = {
+    "ar": {"اذار": "month:3", "ابريل": "month:4", "إبريل": "month:4", "افريل": "month:4", "ايار": "month:5",
+           "يونيه": "month:6", "يوليه": "month:7", "اغسطس": "month:8", "اوت": "month:8", "ايلول": "month:9",
+           "اكتوبر": "month:10", "تشرين الاول": "month:10", "كانون الاول": "month:12",
+           "الإثنين": "weekday:1", "الاربعاء": "weekday:3", "الاحد": "weekday:7"},
+    "de": {"marz": "month:3", "sonnabend": "weekday:6"},
+    "es": {"miercoles": "weekday:3", "sabado": "weekday:6"},
+    "fr": {"fevrier": "month:2", "aout": "month:8", "decembre": "month:12"},
+}
+# Where a text's language is not known: the languages of the default encoder (Chinese reads by pattern).
+_CALENDAR_LANGUAGES = ("ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru", "th", "tr")
 # English and German news abbreviate months ("Oct. 31"): only capitalised, since "sept." is also French seven.
+# In every language: tokenised text (Text+Berg) writes them in German and French alike.
 _MONTH_ABBREVIATIONS = {"Jan.": 1, "Feb.": 2, "Apr.": 4, "Jun.": 6, "Jul.": 7, "Aug.": 8, "Sep.": 9, "Sept.": 9,
                         "Oct.": 10, "Okt.": 10, "Nov.": 11, "Dec.": 12, "Dez.": 12}
-_DATE_WORDS = {
-    **{w.replace("_", " "): f"month:{i}" for i, ws in enumerate(_MONTHS, 1) for w in ws.split()},
+_ABBREVIATED_MONTHS = {
     # Tokenised text (Text+Berg) parts an abbreviation from its point too: "N° 293 ( Nov . 1956 )".
-    **{form: f"month:{i}" for w, i in _MONTH_ABBREVIATIONS.items() for form in (w.lower(), w.lower().replace(".", " ."))},
-    **{w: f"weekday:{i}" for i, ws in enumerate(_WEEKDAYS, 1) for w in ws.split()},
+    form: f"month:{i}" for w, i in _MONTH_ABBREVIATIONS.items() for form in (w.lower(), w.lower().replace(".", " ."))
 }
-# Chinese and Japanese write months and weekdays with digits or fixed characters.
-_CJK_MONTH = re.compile(r"(\d{1,2}|[一二三四五六七八九十]{1,3})\s?月")
+
+
+@cache
+def _calendar_words(lang: str) -> dict[str, str]:
+    """A language's month and weekday names, lowercased, with their keys (``month:8``, ``weekday:1``, Monday first).
+
+    Names CLDR writes with digits or numerals ("8月", "8월", "星期一") are left to :data:`_CJK_MONTH` and
+    :data:`_CJK_WEEKDAY`, and a language CLDR does not know has none.
+    """
+    from babel import UnknownLocaleError
+    from babel.dates import get_day_names, get_month_names
+
+    words: dict[str, str] = {}
+    for locale in (lang, *_REGIONAL_CALENDARS.get(lang, ())):
+        try:
+            for context in ("format", "stand-alone"):
+                months = get_month_names("wide", context=context, locale=locale).items()
+                days = get_day_names("wide", context=context, locale=locale).items()
+                words |= {name.lower(): f"month:{i}" for i, name in months}
+                words |= {name.lower(): f"weekday:{i + 1}" for i, name in days}
+        except (UnknownLocaleError, ValueError):
+            break
+    words |= _SPELLING_VARIANTS.get(lang, {})
+    return {word: key for word, key in words.items()
+            if not (re.search(r"\d", word) or _CJK_MONTH.search(word) or _CJK_WEEKDAY.search(word))}
+
+
+@dataclass(frozen=True)
+class _Calendar:
+    """The date words of one language (or of all, see _CALENDAR_LANGUAGES) and the regexes that find them."""
+
+    words: dict[str, str]
+    phrase: re.Pattern[str]
+    hint: re.Pattern[str]
+
+
+@cache
+def _calendar(lang: str | None) -> _Calendar:
+    languages = _CALENDAR_LANGUAGES if lang is None else (lang,)
+    words = {word: key for code in languages for word, key in _calendar_words(code).items()} | _ABBREVIATED_MONTHS
+    pattern = _trie_pattern(words)
+    # The case-insensitive trie is slow and most sentences name no date: a case-sensitive search
+    # of the lowercased text rules them out far faster. Lowercasing maps each character as the
+    # case-insensitive search compares it, except "İ" (to "i" plus U+0307), "ı" and "ſ"; those
+    # and the CJK marks send the text to the full search.
+    return _Calendar(words, re.compile(pattern, re.IGNORECASE), re.compile(pattern + "|[\u0307ıſ月월星周週]"))
+
+
+# Chinese, Japanese and Korean write months with digits or fixed characters, Chinese its weekdays too.
+_CJK_MONTH = re.compile(r"(\d{1,2}|[一二三四五六七八九十]{1,3})\s?[月월]")
 _CJK_WEEKDAY = re.compile(r"(?:星期|周|週)([一二三四五六日天])")
 _CJK_WEEKDAY_INDEX = {c: i for i, c in enumerate("一二三四五六", 1)} | {"日": 7, "天": 7}
 
@@ -524,51 +568,44 @@ def _trie_pattern(words: Iterable[str]) -> str:
     return pattern(trie)
 
 
-_DATE_PHRASE = re.compile(_trie_pattern(_DATE_WORDS), re.IGNORECASE)
 # German joins a weekday and a part of the day in one word: "Freitagabend", "Sonntagmorgens"; an "s"
 # makes it "on Saturdays" ("samstags"), as in English and French ("Saturdays", "les samedis").
 _DAY_PART = re.compile(r"(?:früh|morgen|vormittag|mittag|nachmittag|abend|nacht)?s?\b")
-# The case-insensitive alternation above is slow and most sentences name no date: a
-# case-sensitive search of the lowercased text rules them out far faster. Lowercasing
-# maps each character as the case-insensitive search compares it, except "İ" (to "i"
-# plus U+0307), "ı" and "ſ"; those and the CJK marks send the text to the full search.
-_DATE_HINT = re.compile(_trie_pattern(_DATE_WORDS) + "|[\u0307ıſ月星周週]")
+# A name that ends in one of these scripts needs no boundary: they write no spaces, or glue particles on.
+_UNSPACED_CHAR = re.compile(f"[{_UNSPACED}]")
 
 
 def find_dates(text: str, lang: str | None = None) -> list[Atom]:
-    """Month and weekday names in any supported language; the key is the month or weekday index.
+    """Month and weekday names of the text's language (``lang``; any known one when None); the key is the month or weekday index.
 
     A day number or year next to the month is part of the span (so the analyst sees
-    "أغسطس 2001", not two facts) and is compared as a number separately. In a text
-    known (``lang``) not to be English, "May" and "March" are no months (see _ENGLISH_HOMONYMS).
+    "أغسطس 2001", not two facts) and is compared as a number separately.
     """
-    return list(_dates(text, lang not in (None, "en")))
+    return list(_dates(text, base_language(lang) if lang else None))
 
 
 @lru_cache(maxsize=1 << 14)
-def _dates(text: str, not_english: bool = False) -> tuple[Atom, ...]:
+def _dates(text: str, lang: str | None) -> tuple[Atom, ...]:
     """Cached: a sentence's anchor keys, profile and atoms (:mod:`align.symbols`) each read its dates."""
     atoms = [Atom("date", *date.span(), date.group(), frozenset(f"month:{month}" for month in days.values()))
              for date, days in _digit_dates(text)]
-    if not _DATE_HINT.search(text.lower()):
+    calendar = _calendar(lang)
+    if not calendar.hint.search(text.lower()):
         return tuple(atoms)
-    for match in _DATE_PHRASE.finditer(text):
+    for match in calendar.phrase.finditer(text):
         start, end = match.span()
-        prefix = text[max(0, start - 2):start]
-        clitic_ok = not prefix or not prefix[-1].isalpha() or (
-            prefix[-1] in _ARABIC_CLITICS and (len(prefix) < 2 or not prefix[-2].isalpha()))
-        key = _DATE_WORDS.get(match.group().lower())  # None for "MAİ": lowercasing adds a dot
-        joined_day_part = key is not None and key.startswith("weekday") and _DAY_PART.match(text, end)
-        if key is None or not clitic_ok or (end < len(text) and text[end].isalpha() and not joined_day_part):
+        word = match.group()
+        key = calendar.words.get(word.lower())  # None for "MAİ": lowercasing adds a dot
+        if key is None or not (_UNSPACED_CHAR.match(word[-1]) or _stands_alone(text, start, end, key)):
             continue
-        if match.group().lower() in _ENGLISH_HOMONYMS and (not_english or match.group().islower()):
+        if word.lower() in _ENGLISH_HOMONYMS and word.islower():
             continue
         if _TITLE_BEFORE.search(text, 0, start):
             continue
-        if match.group().endswith(".") and not match.group()[0].isupper():
+        if word.endswith(".") and not word[0].isupper():
             continue
         atom = _widen_date(text, start, end, key)
-        if match.group() in _ARABIC_HOMONYMS and atom.text == match.group():
+        if word.lower() in _DATED_ONLY and atom.text == word:
             continue
         atoms.append(atom)
     for match in _CJK_MONTH.finditer(text):
@@ -578,18 +615,29 @@ def _dates(text: str, not_english: bool = False) -> tuple[Atom, ...]:
     return tuple(atoms)
 
 
+def _stands_alone(text: str, start: int, end: int, key: str) -> bool:
+    """Whether a date word found in a spaced script is a word of its own: no letter before it but an
+    Arabic clitic ("وأغسطس"), none after it but a German part of the day ("Freitagabend")."""
+    prefix = text[max(0, start - 2):start]
+    clitic_ok = not prefix or not prefix[-1].isalpha() or (
+        prefix[-1] in _ARABIC_CLITICS and (len(prefix) < 2 or not prefix[-2].isalpha()))
+    joined_day_part = key.startswith("weekday") and _DAY_PART.match(text, end)
+    return clitic_ok and not (end < len(text) and text[end].isalpha() and not joined_day_part)
+
+
 def _month_number(numeral: str) -> int:
     """The number before 月, in digits ("10") or in Chinese numerals ("十")."""
     digits = _digits(numeral)
     return int(digits) if digits.isdigit() else cjk_numeral_value(numeral)
 
 
-# English writes its months capitalised: "may" and "march" in lower case are the verbs. Other languages
-# name these months otherwise ("mai", "Mai", "mayo"): there "May" is a surname ("May erklärte").
+# English writes its months capitalised: "may" and "march" in lower case are the verbs.
 _ENGLISH_HOMONYMS = frozenset({"may", "march"})
-# Arabic months that are also names: "جوان" (June in the Maghreb) is Joan or Juan, "ماي" (May) Theresa May.
-# They are months only with a day or a year beside them.
-_ARABIC_HOMONYMS = frozenset({"جوان", "ماي"})
+# Month and weekday names that are also names or common words are dates only with a day or a year beside
+# them: "جوان" (June in the Maghreb) is Joan or Juan, "ماي" (May) Theresa May, Moroccan "غشت" (August) "she
+# cheated"; Turkish "ocak" is a hearth, "nisan" and "kasım" are names, "ekim" sowing, "aralık" an interval,
+# "pazar" (Sunday) a market; Polish "maja" (of May) is Maja; Russian "среда" (Wednesday) an environment.
+_DATED_ONLY = frozenset({"جوان", "ماي", "غشت", "ocak", "nisan", "ekim", "kasım", "aralık", "pazar", "maja", "среда"})
 
 # A day of the month before it, not the end of a time or a number ("à 12h55 mardi", "27:37"); Spanish
 # puts "de" between ("3 de octubre de 2018", "1.º de mayo").

@@ -30,6 +30,15 @@ _CLAUSE_OPENERS = {
     # Spanish
     "y", "pero", "o", "ni", "sino", "quien", "quienes", "donde", "cuando", "porque", "aunque", "mientras", "cual",
     "cuyo", "cuya", "cuyos", "cuyas",
+    # Italian and Portuguese
+    "e", "ma", "oppure", "che", "cui", "dove", "quando", "perché", "poiché", "sebbene", "benché", "mentre", "affinché",
+    "mas", "quem", "onde", "embora", "enquanto", "cujo", "cuja", "cujos", "cujas", "pois",
+    # Dutch; not "en", "of", "die", "wie", "want": words of French, English and German too
+    "maar", "dat", "waar", "wanneer", "omdat", "hoewel", "terwijl", "welke",
+    # Polish, Russian, Turkish
+    "ale", "lub", "albo", "który", "która", "które", "którzy", "gdzie", "kiedy", "ponieważ", "chociaż", "że", "gdy",
+    "и", "но", "или", "который", "которая", "которое", "которые", "где", "когда", "потому", "хотя", "что", "чтобы",
+    "ve", "ama", "fakat", "ancak", "çünkü",
     # Arabic (standalone words; the conjunction و is a prefix and handled below)
     "الذي", "التي", "الذين", "اللذين", "اللتين", "اللواتي", "حيث", "لكن", "لكنّ", "لأن", "بينما",
     "عندما", "حين", "حتى", "كما", "إذ", "إذا", "بعد", "قبل", "بل", "أو", "ثم", "و",
@@ -42,6 +51,7 @@ _CLAUSE_LEADS = {
     "a", "con", "por", "para", "sin", "hasta", "desde", "entre", "sobre", "tras", "antes", "después", "ya", "así",
     "lo", "el", "los", "las", "del", "al", "pesar",
     "ohne", "auch",
+    "per", "di", "su", "da", "tra", "fra", "em", "com",
 }
 # A word ending in a hyphen is half of a compound whose other half follows a conjunction:
 # "Mode- und Haushaltswarenumsätze", "Brust-, Eierstock- und Darmkrebs"; no clause starts there.

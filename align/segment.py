@@ -87,6 +87,12 @@ _ABBREVIATIONS_BY_LANGUAGE = {
     "de": "Hr Hrn Fr Frl Str bzw vgl ggf evtl inkl zzgl Mio Mrd Jh Abs Art Bd Nr Tel Jan Feb Febr Aug Sept Okt "
     "Nov Dez St geb gest Prof Dipl Ing",
     "es": "Sres Srs Dña Da Ud Uds Vd Vds Lic Ing Arq Gral Cnel Av Avda pág núm aprox ene feb abr ago sept oct nov dic",
+    "it": "Sig sig Sigg sigg Dott dott Avv avv Ing ing Arch arch Geom Rag On on Sen sen Mons Egr Gent Spett prof pag art Art cap",
+    "pt": "Srs Sras Dras Profa Eng Arq Exmo Exma Pe Av pág art Art nº",
+    "nl": "dhr Dhr mevr Mevr mw Mw mr drs ir Ir ing Ing prof dr blz bijv jl vlg zgn",
+    "pl": "ul al pl os godz nr tzw np dr prof mgr inż hab im ok gen płk ks św",
+    "ru": "ул пр пл им проф Проф акад Акад доц Доц тов гр см рис стр",
+    "tr": "Doç Av Yrd Öğr Sn Alb Gen Org Bşk Uzm Op",
 }
 _ABBREVIATIONS = {
     lang: frozenset((_COMMON_ABBREVIATIONS + " " + words).split()) for lang, words in _ABBREVIATIONS_BY_LANGUAGE.items()

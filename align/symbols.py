@@ -53,7 +53,7 @@ def read_symbols(doc: Document) -> Symbols:
     """Read every sentence of a segmented document."""
     glosses = atoms.glossed_names(doc.text, doc.lang)
     return Symbols(
-        keys=[sentence_keys(text) for text in sentence_texts(doc)],
+        keys=[sentence_keys(text, doc.lang) for text in sentence_texts(doc)],
         profiles=[atoms.with_glosses(atoms.profile(s.text, doc.lang), s.text, glosses) for s in doc.sentences],
         atoms=[atoms.find_atoms(s.text, doc.lang) for s in doc.sentences],
         clauses=[split_clauses(s.text) for s in doc.sentences],

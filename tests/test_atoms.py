@@ -326,3 +326,30 @@ def test_dates_written_in_digits_are_dates():
     assert not is_covered(find_atoms("le 13 juin 1956", "fr")[0], profile("am 12.6.1956 erreichten", "de"))
     assert is_covered(find_atoms("on 6/24/2019 he said", "en")[0], profile("le 24 juin 2019", "fr"))
     assert find_dates("1.234.567 Euro") == [] and find_dates("um 10.15 Uhr") == []
+
+
+def test_months_and_weekdays_of_every_language_the_default_encoder_reads():
+    """CLDR's names in Italian, Portuguese, Dutch, Polish, Russian, Turkish, Japanese, Korean and Thai have the
+    English keys; Slavic dates write the month in the genitive ("15 июля"), which CLDR gives too."""
+    july = frozenset({"month:7"})
+    for text, lang in [("martedì 15 luglio 2014", "it"), ("em 15 de julho de 2014", "pt"), ("op 15 juli 2014", "nl"),
+                       ("15 lipca 2014 r.", "pl"), ("15 июля 2014 года", "ru"), ("15 Temmuz 2014", "tr"), ("7월 15일", "ko")]:
+        assert july in [d.keys for d in find_dates(text, lang)], (text, lang)
+    assert find_dates("em 15 de julho de 2014", "pt")[0].text == "15 de julho de 2014"
+    monday = [d.keys for d in find_dates("July 14, a Monday", "en")][-1]
+    for text, lang in [("lunedì", "it"), ("segunda-feira", "pt"), ("maandag", "nl"), ("poniedziałek", "pl"),
+                       ("понедельник", "ru"), ("Pazartesi", "tr"), ("今週の月曜日に", "ja"), ("월요일에", "ko"),
+                       ("วันจันทร์ที่", "th")]:
+        assert [d.keys for d in find_dates(text, lang)] == [monday], (text, lang)
+
+
+def test_a_month_name_is_one_only_in_its_own_language():
+    """"marca" is March in Polish and a brand in Spanish; "Mars" is the planet in an English text."""
+    assert find_dates("3 marca", "pl")[0].keys == {"month:3"} and find_dates("la marca de 3 coches", "es") == []
+    assert find_dates("the Mars landing", "en") == [] and find_dates("le 3 mars", "fr")[0].keys == {"month:3"}
+
+
+def test_month_names_that_are_common_words_need_a_day_or_a_year():
+    """Turkish "ocak" is a hearth and Russian "среда" an environment, unless a date is written around them."""
+    assert find_dates("ocak başında", "tr") == [] and find_dates("15 Ocak 2014", "tr")[0].keys == {"month:1"}
+    assert find_dates("окружающая среда", "ru") == []

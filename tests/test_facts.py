@@ -397,3 +397,33 @@ def test_arabic_vowel_marks_are_inside_words():
     assert word_count("الأمر صعب جدًا على نفوسنا.") == 5
     text = "وأظهرت الصور يوم الخميس لإطعام خنازيره صباحًا"
     assert [text[a:b] for a, b in _edges(text, 0.1)] == ["وأظهرت الصور يوم", "لإطعام خنازيره صباحًا"]
+
+
+def test_faithful_italian_and_portuguese_versions_state_the_same_dates():
+    """Hand-written translations of one English report (tests/fixtures/languages): their months and weekdays
+    ("martedì 15 luglio", "quarta-feira") were read in no language but six, so the English dates were flagged,
+    and "Il sig. Renzi" was cut after "sig." into a sentence of its own. With the Italian date left out,
+    the English one is flagged."""
+    folder = ROOT / "tests" / "fixtures" / "languages"
+    english = prepare((folder / "budget.en.txt").read_text(encoding="utf-8"), lang="en")
+    use = load_encoder("use", cache_dir=False)
+    for lang in ("it", "pt"):
+        version = prepare((folder / f"budget.{lang}.txt").read_text(encoding="utf-8"), lang=lang)
+        result = pair_documents(english, version, use)
+        assert result.facts == [], lang
+        assert all(len(b.source) == len(b.target) == 1 for b in result.beads), lang
+    italian = (folder / "budget.it.txt").read_text(encoding="utf-8").replace(" martedì 15 luglio 2014,", "")
+    result = pair_documents(english, prepare(italian, lang="it"), use)
+    assert {("date", "Tuesday"), ("date", "15 July 2014")} <= {(f.kind, f.text) for f in result.facts}
+    assert all(f.side == "source" and "Tuesday" in english.text[f.start - 60:f.end + 60] for f in result.facts)
+
+
+def test_clauses_open_at_conjunctions_and_relatives_of_more_languages():
+    """Italian, Portuguese and Russian cut where the sentence goes on with "e", "mas", "che", "que", "что"."""
+    for text, first in [("Il governo ha approvato la manovra e il presidente ha detto che il piano ridurrà le tasse.",
+                         "Il governo ha approvato la manovra"),
+                        ("O governo aprovou o orçamento mas a oposição disse que o plano era fraco.",
+                         "O governo aprovou o orçamento"),
+                        ("Премьер-министр Маттео Ренци заявил что план снизит налоги и создаст рабочие места.",
+                         "Премьер-министр Маттео Ренци заявил")]:
+        assert text[slice(*split_clauses(text)[0])] == first, text

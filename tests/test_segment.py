@@ -19,7 +19,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "segment"
 SEEDS = Path(__file__).parent.parent / "seeds"
 FRENCH_SEED = SEEDS / "001_b786fb708fc180cb.txt"
 ARABIC_SEED = SEEDS / "002_cd5cc42a566c1068.txt"
-LANGUAGES = ["fr", "ar", "zh", "de", "en"]
+LANGUAGES = ["fr", "ar", "zh", "de", "en", "it", "pt", "ru", "nl", "pl", "tr"]
 
 
 def paragraph_blocks(text: str) -> list[Block]:
