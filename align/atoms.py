@@ -510,7 +510,7 @@ def _calendar_words(lang: str) -> dict[str, str]:
                 words |= {name.lower(): f"month:{i}" for i, name in months}
                 words |= {name.lower(): f"weekday:{i + 1}" for i, name in days}
         except (UnknownLocaleError, ValueError):
-            break
+            continue
     words |= _SPELLING_VARIANTS.get(lang, {})
     return {word: key for word, key in words.items()
             if not (re.search(r"\d", word) or _CJK_MONTH.search(word) or _CJK_WEEKDAY.search(word))}
@@ -527,6 +527,7 @@ class _Calendar:
 
 @cache
 def _calendar(lang: str | None) -> _Calendar:
+    """The date words of ``lang`` (None: of every language in _CALENDAR_LANGUAGES) and their regexes."""
     languages = _CALENDAR_LANGUAGES if lang is None else (lang,)
     words = {word: key for code in languages for word, key in _calendar_words(code).items()} | _ABBREVIATED_MONTHS
     pattern = _trie_pattern(words)
@@ -576,7 +577,7 @@ _UNSPACED_CHAR = re.compile(f"[{_UNSPACED}]")
 
 
 def find_dates(text: str, lang: str | None = None) -> list[Atom]:
-    """Month and weekday names of the text's language (``lang``; any known one when None); the key is the month or weekday index.
+    """Month and weekday names of the text's language (``lang``, None: any); the key is the month or weekday index.
 
     A day number or year next to the month is part of the span (so the analyst sees
     "أغسطس 2001", not two facts) and is compared as a number separately.
