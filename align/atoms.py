@@ -681,11 +681,18 @@ def words(text: str, lang: str | None = None) -> list[str]:
     Chinese puts no spaces between words, so there :data:`WORD` would take a whole
     clause for one word; jieba's dictionary segmentation cuts it instead ("特朗普"
     Trump, "中国" China), which is what lets a name be looked up among the words
-    of a Chinese sentence.
+    of a Chinese sentence. Japanese is cut where the script changes (see _JAPANESE_WORD).
     """
     if lang == "zh":
         return [word for word in chinese_segmenter()(text) if WORD.fullmatch(word)]
+    if lang == "ja":
+        return _JAPANESE_WORD.findall(text)
     return WORD.findall(text)
+
+
+# Japanese writes foreign names in katakana and its own in kanji, with no space before the hiragana particles
+# and endings that follow: a run of one script is as near a word as a name needs ("ブリュッセルで" Brussels-in).
+_JAPANESE_WORD = re.compile(rf"[\u30a0-\u30ff]+|[{HAN}々]+|[^\W\d_\u3040-\u30ff{HAN}々](?:[^\W\u3040-\u30ff{HAN}々]|['’\-{MARKS}])*")
 
 
 @lru_cache(maxsize=1)

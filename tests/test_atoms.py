@@ -353,3 +353,9 @@ def test_month_names_that_are_common_words_need_a_day_or_a_year():
     """Turkish "ocak" is a hearth and Russian "среда" an environment, unless a date is written around them."""
     assert find_dates("ocak başında", "tr") == [] and find_dates("15 Ocak 2014", "tr")[0].keys == {"month:1"}
     assert find_dates("окружающая среда", "ru") == []
+
+
+def test_japanese_words_are_runs_of_one_script():
+    """Katakana spells foreign names, kanji native ones, hiragana the particles glued after them."""
+    assert words("8月4日にブリュッセルで詳細を発表する。Istatによると", "ja") == [
+        "月", "日", "ブリュッセル", "詳細", "発表", "Istat"]

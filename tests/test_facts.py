@@ -399,15 +399,16 @@ def test_arabic_vowel_marks_are_inside_words():
     assert [text[a:b] for a, b in _edges(text, 0.1)] == ["وأظهرت الصور يوم", "لإطعام خنازيره صباحًا"]
 
 
-def test_faithful_italian_and_portuguese_versions_state_the_same_dates():
+def test_faithful_italian_portuguese_and_japanese_versions_state_the_same_dates_and_names():
     """Hand-written translations of one English report (tests/fixtures/languages): their months and weekdays
-    ("martedì 15 luglio", "quarta-feira") were read in no language but six, so the English dates were flagged,
-    and "Il sig. Renzi" was cut after "sig." into a sentence of its own. With the Italian date left out,
-    the English one is flagged."""
+    ("martedì 15 luglio", "quarta-feira", "火曜日") were read in no language but six, so the English dates were
+    flagged, and "Il sig. Renzi" was cut after "sig." into a sentence of its own; "Brussels" was flagged against
+    "ブリュッセルで詳細を発表する", a clause taken for one word. With the Italian date left out, the English one is
+    flagged."""
     folder = ROOT / "tests" / "fixtures" / "languages"
     english = prepare((folder / "budget.en.txt").read_text(encoding="utf-8"), lang="en")
     use = load_encoder("use", cache_dir=False)
-    for lang in ("it", "pt"):
+    for lang in ("it", "pt", "ja"):
         version = prepare((folder / f"budget.{lang}.txt").read_text(encoding="utf-8"), lang=lang)
         result = pair_documents(english, version, use)
         assert result.facts == [], lang
