@@ -72,9 +72,11 @@ _DECIMAL_SEPARATORS = ",.\u066b"
 # Unicode decimal digit, so Arabic-Indic and Persian digits are read as well.
 # Scripts written without spaces between words (Thai, kana, Hangul syllables, CJK ideographs):
 # there a digit touches the word before or after it ("特朗普2016年", "30岁").
-# Han characters, as the body of a regex character class.
+# Han characters and kana (hiragana, then katakana from U+30A0), as bodies of regex character classes.
 HAN = "\u3400-\u4dbf\u4e00-\u9fff"
-_UNSPACED = f"\u0e00-\u0e7f\u3040-\u30ff{HAN}\uac00-\ud7af"
+KANA = "\u3040-\u30ff"
+_KATAKANA = "\u30a0-\u30ff"
+_UNSPACED = f"\u0e00-\u0e7f{KANA}{HAN}\uac00-\ud7af"
 # A word character of a spaced script: a digit next to one is part of a word ("A380", "H1N1").
 _SPACED_WORD_CHAR = f"[^\\W{_UNSPACED}]"
 # Arabic joins "and", "so", "in", "for", "like" to the word after, digits and months too:
@@ -692,7 +694,7 @@ def words(text: str, lang: str | None = None) -> list[str]:
 
 # Japanese writes foreign names in katakana and its own in kanji, with no space before the hiragana particles
 # and endings that follow: a run of one script is as near a word as a name needs ("ブリュッセルで" Brussels-in).
-_JAPANESE_WORD = re.compile(rf"[\u30a0-\u30ff]+|[{HAN}々]+|[^\W\d_\u3040-\u30ff{HAN}々](?:[^\W\u3040-\u30ff{HAN}々]|['’\-{MARKS}])*")
+_JAPANESE_WORD = re.compile(rf"[{_KATAKANA}]+|[{HAN}々]+|[^\W\d_{KANA}{HAN}々](?:[^\W{KANA}{HAN}々]|['’\-{MARKS}])*")
 
 
 @lru_cache(maxsize=1)

@@ -12,7 +12,7 @@ import itertools
 import re
 from functools import lru_cache
 
-from align.atoms import HAN, MARKS, chinese_segmenter
+from align.atoms import HAN, KANA, MARKS, chinese_segmenter
 
 # Words that usually open a new clause. Deliberately general: a wrong cut only
 # makes two pieces that the merge step or the comparison treats together.
@@ -63,7 +63,7 @@ _PUNCT_CUT = re.compile(r"(?=[\s,:;،؛，；：、()\[\]])(?:(?:(?<!\d)[,:]|[,:
 # A run of Han characters is cut into words by a dictionary (see _words_in); a kana is a word of its own.
 # A word of a spaced script holds its combining marks: "جدًا" (very) is one word, not "جد" and "ا".
 _WORD = re.compile(
-    rf"[{HAN}]+|[\u3040-\u30ff]|[^\W\d_](?:[^\W\u3040-\u30ff{HAN}]|[{MARKS}])*|\d[\d.,]*"
+    rf"[{HAN}]+|[{KANA}]|[^\W\d_](?:[^\W{KANA}{HAN}]|[{MARKS}])*|\d[\d.,]*"
 )
 _HAN = re.compile(f"[{HAN}]")
 # Arabic verbs of saying and linking words glued to و/ف open new clauses ("وقال", "وأضاف", "فإن").
