@@ -44,7 +44,6 @@ from rich.table import Table
 from threadpoolctl import threadpool_limits
 
 from align.errors import AlignError, InputError
-from align.facts import find_facts
 from align.ingest import guess_format, read_text
 from align.match import (
     CANDIDATES,
@@ -60,7 +59,13 @@ from align.match import (
     resolve_one_to_one,
     score_alignment,
 )
-from align.pipeline import align_embedded, check_language, embed_many, prepare
+from align.pipeline import (
+    align_embedded,
+    check_language,
+    embed_many,
+    one_sided,
+    prepare,
+)
 from align.store import Store, StoredDocument, content_hash
 from align.symbols import Symbols, read_symbols
 from align.types import Document
@@ -445,7 +450,7 @@ def _add_facts(store: Store, encoder: Encoder, bar: Progress) -> None:
     for match in todo:
         s, t = cache[match.source], cache[match.target]
         beads = store.beads(match.source, match.target, encoder.name)
-        facts = find_facts(s.doc, t.doc, beads, encoder, s.vectors, t.vectors, (s.symbols, t.symbols))
+        facts, _ = one_sided(s.doc, t.doc, beads, encoder, s.vectors, t.vectors, (s.symbols, t.symbols))
         store.save_facts(match.source, match.target, encoder.name, facts)
         bar.advance(task)
 

@@ -18,6 +18,7 @@ from align.clauses import text_length
 from align.errors import UnsupportedLanguageError
 from align.facts import find_facts
 from align.ingest import ingest_text, load_document
+from align.moved import moved_beads, with_moved
 from align.segment import (
     broken_boundaries,
     segment,
@@ -27,7 +28,7 @@ from align.segment import (
 )
 from align.sentalign import align_embeddings
 from align.symbols import Symbols, read_beside, read_symbols
-from align.types import Bead, Block, Document, PairResult
+from align.types import Bead, Block, Document, Fact, PairResult
 from embeddings import Encoder, load_encoder
 
 log = logging.getLogger(__name__)
@@ -93,14 +94,39 @@ def align_embedded(
     return align_embeddings(
         source_emb,
         target_emb,
-        np.array([text_length(t) for t in src_texts]),
-        np.array([text_length(t) for t in tgt_texts]),
+        _lengths(source),
+        _lengths(target),
         shared=shared_anchors(src_symbols.keys, tgt_symbols.keys),
         src_glue=np.array(weak_boundaries(src_texts), dtype=bool),
         tgt_glue=np.array(weak_boundaries(tgt_texts), dtype=bool),
         src_broken=np.array(broken_boundaries(src_texts), dtype=bool),
         tgt_broken=np.array(broken_boundaries(tgt_texts), dtype=bool),
     )
+
+
+def one_sided(
+    source: Document,
+    target: Document,
+    beads: list[Bead],
+    encoder: Encoder,
+    source_emb: np.ndarray,
+    target_emb: np.ndarray,
+    symbols: tuple[Symbols, Symbols],
+) -> tuple[list[Fact], list[Bead]]:
+    """What only one version tells (:func:`align.facts.find_facts`) and what both tell at different places.
+
+    Runs the alignment left alone on both sides that say the same (:func:`align.moved.moved_beads`)
+    are not one-sided: the fact finder compares them as pairs, like the aligned beads.
+    """
+    src_symbols, tgt_symbols = symbols
+    moved = moved_beads(beads, source_emb, target_emb, _lengths(source), _lengths(target),
+                        shared_anchors(src_symbols.keys, tgt_symbols.keys))
+    return find_facts(source, target, with_moved(beads, moved), encoder, source_emb, target_emb, symbols), moved
+
+
+def _lengths(doc: Document) -> np.ndarray:
+    """Sentence lengths as the aligner compares them across languages."""
+    return np.array([text_length(t) for t in sentence_texts(doc)])
 
 
 def pair(
@@ -132,9 +158,10 @@ def pair_documents(source: Document, target: Document, encoder: Encoder, *, fact
     with read_beside([source, target]) as read:
         source_emb, target_emb = embed_many([source, target], encoder)
     source_symbols, target_symbols = read()
-    beads = align_embedded(source, target, source_emb, target_emb, (source_symbols, target_symbols))
-    found = find_facts(source, target, beads, encoder, source_emb, target_emb, (source_symbols, target_symbols)) if facts else []
-    return PairResult(source=source, target=target, beads=beads, facts=found)
+    symbols = (source_symbols, target_symbols)
+    beads = align_embedded(source, target, source_emb, target_emb, symbols)
+    found, moved = one_sided(source, target, beads, encoder, source_emb, target_emb, symbols) if facts else ([], [])
+    return PairResult(source=source, target=target, beads=beads, facts=found, moved=moved)
 
 
 def embed_many(docs: Sequence[Document], encoder: Encoder) -> list[np.ndarray]:

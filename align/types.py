@@ -104,3 +104,5 @@ class PairResult:
     target: Document
     beads: list[Bead]
     facts: list[Fact] = field(default_factory=list)
+    # Pairs of one-sided beads that say the same, told at different places (align.moved).
+    moved: list[Bead] = field(default_factory=list)

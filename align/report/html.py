@@ -22,7 +22,9 @@ from align.report.summary import (
     is_rtl,
     is_two_sided,
     match_score,
+    moved_rows,
     segments,
+    told_elsewhere,
 )
 from align.types import Document, Fact, PairResult
 
@@ -100,9 +102,10 @@ def summary_html(result: PairResult) -> str:
     return f'<table class="summary">{"".join(rows)}</table>'
 
 
-def bead_html(result: PairResult, number: int, facts: dict[str, list[Fact]]) -> str:
+def bead_html(result: PairResult, number: int, facts: dict[str, list[Fact]], moved: dict[int, int]) -> str:
+    """One row; ``moved``: :func:`align.report.summary.moved_rows`, which way the empty side of a moved bead points."""
     bead = result.beads[number]
-    one_sided = not is_two_sided(bead)
+    one_sided = not is_two_sided(bead) and number not in moved
     cells = []
     for side in SIDES:
         doc = document(result, side)
@@ -110,6 +113,8 @@ def bead_html(result: PairResult, number: int, facts: dict[str, list[Fact]]) -> 
         if indices:
             body = " ".join(sentence_html(doc, side, i, number, facts[side]) for i in indices)
             css = f"cell {side} solo" if one_sided else f"cell {side}"
+        elif number in moved:
+            body, css = escape(told_elsewhere(number, moved[number], numbered=False)), f"cell {side} gap"
         else:
             body, css = "—", f"cell {side} gap"
         cells.append(f'<div class="{css}" {attributes(doc)}>{body}</div>')
@@ -127,7 +132,8 @@ def render_html(result: PairResult) -> str:
     )
     head_row = f'<div class="row head">{source_head}<div class="score colhead"></div>{target_head}</div>'
     legend = " ".join(f'<mark class="key kind-{kind}">{kind}</mark>' for kind in FACT_KINDS)
-    beads = "\n".join(bead_html(result, number, facts) for number in range(len(result.beads)))
+    moved = moved_rows(result)
+    beads = "\n".join(bead_html(result, number, facts, moved) for number in range(len(result.beads)))
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -12,7 +12,7 @@ import json
 import math
 from typing import Any
 
-from align.types import Document, PairResult
+from align.types import Bead, Document, PairResult
 
 SCORE_DIGITS = 4
 
@@ -42,11 +42,14 @@ def result_json(result: PairResult) -> dict[str, Any]:
     return {
         "source": document_json(result.source),
         "target": document_json(result.target),
-        "alignment": [
-            {"source": list(bead.source), "target": list(bead.target), "score": score(bead.score)} for bead in result.beads
-        ],
+        "alignment": [bead_json(bead) for bead in result.beads],
         "facts": facts,
+        "moved": [bead_json(bead) for bead in result.moved],
     }
+
+
+def bead_json(bead: Bead) -> dict[str, Any]:
+    return {"source": list(bead.source), "target": list(bead.target), "score": score(bead.score)}
 
 
 def render_json(result: PairResult) -> str:

@@ -76,14 +76,24 @@ def side_title(doc: Document, side: str) -> str:
 
 
 def bead_cell(
-    result: PairResult, bead: Bead, side: str, facts: list[Fact], *, bidi: bool, marked: bool, max_lines: int | None = None
+    result: PairResult,
+    bead: Bead,
+    side: str,
+    facts: list[Fact],
+    *,
+    bidi: bool,
+    marked: bool,
+    max_lines: int | None = None,
+    elsewhere: str | None = None,
 ) -> RenderableType:
     """One side of a bead: its sentences joined by spaces, facts highlighted, tinted if the
-    bead is one-sided; a dash when this side has nothing."""
+    bead is one-sided; a dash when this side has nothing. ``elsewhere``: the bead moved
+    (see :func:`align.report.summary.told_elsewhere`), so it is not tinted and its empty
+    side says where the other version tells it instead of a dash."""
     doc = document(result, side)
     if not bead_side(bead, side):
-        return Text("—", style=GAP_STYLE, justify="right" if is_rtl(doc.lang) else "left")
-    text = Text(style="" if is_two_sided(bead) else ONE_SIDED_STYLE)
+        return Text(elsewhere or "—", style=GAP_STYLE, justify="right" if is_rtl(doc.lang) else "left")
+    text = Text(style="" if is_two_sided(bead) or elsewhere else ONE_SIDED_STYLE)
     for position, index in enumerate(bead_side(bead, side)):
         if position:
             text.append(" ")

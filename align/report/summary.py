@@ -71,10 +71,27 @@ def is_two_sided(bead: Bead) -> bool:
     return bool(bead.source) and bool(bead.target)
 
 
+def moved_rows(result: PairResult) -> dict[int, int]:
+    """One-sided beads whose sentences the other version tells elsewhere (``result.moved``), by bead
+    number: the number of the bead where the other version's part starts."""
+    row_of = {side: {i: n for n, bead in enumerate(result.beads) for i in bead_side(bead, side)} for side in SIDES}
+    rows = {}
+    for pair in result.moved:
+        for side, other in (("source", "target"), ("target", "source")):
+            there = row_of[other][bead_side(pair, other)[0]]
+            rows.update((row_of[side][i], there) for i in bead_side(pair, side))
+    return rows
+
+
+def told_elsewhere(row: int, there: int, *, numbered: bool) -> str:
+    """What the empty side of moved bead ``row`` says: which way (and, when rows are numbered, where) it is told."""
+    return ("↓ told further down" if there > row else "↑ told further up") + (f" (#{there})" if numbered else "")
+
+
 def coverage(result: PairResult, side: str) -> Coverage:
-    """Sentences and characters of ``side`` that have a counterpart on the other side."""
+    """Sentences and characters of ``side`` that have a counterpart on the other side, here or moved."""
     sentences = document(result, side).sentences
-    aligned = {i for bead in result.beads if is_two_sided(bead) for i in bead_side(bead, side)}
+    aligned = {i for bead in (*result.beads, *result.moved) if is_two_sided(bead) for i in bead_side(bead, side)}
     return Coverage(
         aligned_sentences=len(aligned),
         total_sentences=len(sentences),

@@ -31,8 +31,10 @@ from align.report.summary import (
     is_rtl,
     is_two_sided,
     match_score,
+    moved_rows,
     segments,
     sentence_of,
+    told_elsewhere,
 )
 from align.types import Fact, PairResult, Sentence
 
@@ -115,16 +117,20 @@ def fact_panel(result: PairResult, side: str, *, bidi: bool, marked: bool) -> Re
 
 
 def pairs_table(result: PairResult, *, bidi: bool, marked: bool) -> Table:
-    """Every bead on one or two lines a side; one-sided beads tinted, the missing side a dash."""
+    """Every bead on one or two lines a side; one-sided beads tinted, the missing side a dash (or, for
+    a moved bead, where the other version tells it)."""
     table = Table(box=box.SIMPLE_HEAD, title="Sentence alignment", title_justify="left", expand=True)
     table.add_column("#", justify="right", style=GAP_STYLE, no_wrap=True)
     for side in SIDES:
         table.add_column(document(result, side).lang, ratio=1)
     table.add_column("score", justify="right", no_wrap=True)
     facts = {side: facts_on(result, side) for side in SIDES}
+    moved = moved_rows(result)
     for number, bead in enumerate(result.beads):
-        cells = [bead_cell(result, bead, side, facts[side], bidi=bidi, marked=marked, max_lines=PAIR_LINES) for side in SIDES]
-        score = f"{bead.score:.2f}" if is_two_sided(bead) else "only"
+        elsewhere = told_elsewhere(number, moved[number], numbered=True) if number in moved else None
+        cells = [bead_cell(result, bead, side, facts[side], bidi=bidi, marked=marked, max_lines=PAIR_LINES,
+                           elsewhere=elsewhere) for side in SIDES]
+        score = f"{bead.score:.2f}" if is_two_sided(bead) else "moved" if elsewhere else "only"
         table.add_row(str(number), *cells, score)
     return table
 

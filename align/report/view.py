@@ -18,20 +18,26 @@ from align.report.summary import (
     facts_on,
     is_rtl,
     is_two_sided,
+    moved_rows,
+    told_elsewhere,
 )
 from align.types import PairResult
 
 
 def side_by_side(result: PairResult, *, bidi: bool, marked: bool) -> Table:
-    """One row per bead: source text, score, target text; a dash where a side has nothing."""
+    """One row per bead: source text, score, target text; a dash where a side has nothing (or which way
+    the other version tells it, for a moved bead)."""
     table = Table(box=box.SIMPLE_HEAD, expand=True, leading=1, show_edge=False)
     source, target = result.source, result.target
     table.add_column(side_title(source, "source"), ratio=1, justify="right" if is_rtl(source.lang) else "left")
     table.add_column("", justify="center", no_wrap=True, style=GAP_STYLE)
     table.add_column(side_title(target, "target"), ratio=1, justify="right" if is_rtl(target.lang) else "left")
     facts = {side: facts_on(result, side) for side in SIDES}
-    for bead in result.beads:
-        source_cell, target_cell = (bead_cell(result, bead, side, facts[side], bidi=bidi, marked=marked) for side in SIDES)
+    moved = moved_rows(result)
+    for number, bead in enumerate(result.beads):
+        elsewhere = told_elsewhere(number, moved[number], numbered=False) if number in moved else None
+        source_cell, target_cell = (bead_cell(result, bead, side, facts[side], bidi=bidi, marked=marked, elsewhere=elsewhere)
+                                    for side in SIDES)
         score = f"{bead.score:.2f}" if is_two_sided(bead) else ""
         table.add_row(source_cell, score, target_cell)
     return table
