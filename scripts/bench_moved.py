@@ -30,7 +30,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench_omissions import join_paragraphs, overlap
+from bench_omissions import join_paragraphs, overlap, ratio
 from benchdata import BENCHMARKS, existing_path
 
 DEFAULT_DATA = BENCHMARKS / "ntrex-dev"
@@ -116,10 +116,6 @@ def run_pair(data: Path, la: str, lb: str, docs: int, block: int, delete: bool, 
         result = pair_documents(prepare(text_a, lang=la), prepare(text_b, lang=lb), encoder)
         count(result, {"source": spans_a, "target": spans_b}, set(moved), {"source": kept_a, "target": kept_b}, tally)
     return tally
-
-
-def ratio(a: int, b: int) -> str:
-    return f"{a / b:.3f}" if b else "  -  "
 
 
 def main() -> int:
