@@ -69,18 +69,15 @@ def agreed(bead: Bead, src: np.ndarray, tgt: np.ndarray) -> bool:
 
 def with_moved(beads: list[Bead], moved: list[Bead]) -> list[Bead]:
     """``beads`` with each moved pair in place of its one-sided sentences, where its first source sentence stood."""
-    src_moved = {i: bead for bead in moved for i in bead.source}
-    tgt_moved = {j for bead in moved for j in bead.target}
+    pair_of = {i: pair for pair in moved for i in pair.source}
+    moved_targets = {j for pair in moved for j in pair.target}
     out = []
     for bead in beads:
-        if bead.target or not bead.source:
-            if not (bead.target and not bead.source and set(bead.target) <= tgt_moved):
-                out.append(bead)
-            continue
-        for i in bead.source:
-            pair = src_moved.get(i)
-            if pair is None:
-                out.append(Bead((i,), (), bead.score))
-            elif pair.source[0] == i:
-                out.append(pair)
+        if bead.source and bead.target:
+            out.append(bead)
+        elif bead.target:
+            out.extend(Bead((), (j,), bead.score) for j in bead.target if j not in moved_targets)
+        else:
+            out.extend(Bead((i,), (), bead.score) if i not in pair_of else pair_of[i]
+                       for i in bead.source if i not in pair_of or pair_of[i].source[0] == i)
     return out

@@ -115,7 +115,7 @@ def one_sided(
 ) -> tuple[list[Fact], list[Bead]]:
     """What only one version tells (:func:`align.facts.find_facts`) and what both tell at different places.
 
-    Runs the alignment left alone on both sides that say the same (:func:`align.moved.moved_beads`)
+    Sentences the alignment left alone on both sides that say the same (:func:`align.moved.moved_beads`)
     are not one-sided: the fact finder compares them as pairs, like the aligned beads.
     """
     src_symbols, tgt_symbols = symbols
