@@ -105,7 +105,8 @@ def summary_html(result: PairResult) -> str:
 def bead_html(result: PairResult, number: int, facts: dict[str, list[Fact]], moved: dict[int, int]) -> str:
     """One row; ``moved``: :func:`align.report.summary.moved_rows`, which way the empty side of a moved bead points."""
     bead = result.beads[number]
-    one_sided = not is_two_sided(bead) and number not in moved
+    elsewhere = told_elsewhere(moved, number, numbered=False)
+    one_sided = not is_two_sided(bead) and elsewhere is None
     cells = []
     for side in SIDES:
         doc = document(result, side)
@@ -113,10 +114,8 @@ def bead_html(result: PairResult, number: int, facts: dict[str, list[Fact]], mov
         if indices:
             body = " ".join(sentence_html(doc, side, i, number, facts[side]) for i in indices)
             css = f"cell {side} solo" if one_sided else f"cell {side}"
-        elif number in moved:
-            body, css = escape(told_elsewhere(number, moved[number], numbered=False)), f"cell {side} gap"
         else:
-            body, css = "—", f"cell {side} gap"
+            body, css = escape(elsewhere or "—"), f"cell {side} gap"
         cells.append(f'<div class="{css}" {attributes(doc)}>{body}</div>')
     score = "" if one_sided else f"{bead.score:.2f}"
     return f'<div class="row bead" id="bead-{number}">{cells[0]}<div class="score">{score}</div>{cells[1]}</div>'

@@ -88,7 +88,7 @@ def bead_cell(
 ) -> RenderableType:
     """One side of a bead: its sentences joined by spaces, facts highlighted, tinted if the
     bead is one-sided; a dash when this side has nothing. ``elsewhere``: the bead moved
-    (see :func:`align.report.summary.told_elsewhere`), so it is not tinted and its empty
+    (:func:`align.report.summary.told_elsewhere`), so it is not tinted and its empty
     side says where the other version tells it instead of a dash."""
     doc = document(result, side)
     if not bead_side(bead, side):

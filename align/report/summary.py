@@ -83,8 +83,12 @@ def moved_rows(result: PairResult) -> dict[int, int]:
     return rows
 
 
-def told_elsewhere(row: int, there: int, *, numbered: bool) -> str:
-    """What the empty side of moved bead ``row`` says: which way (and, when rows are numbered, where) it is told."""
+def told_elsewhere(moved: dict[int, int], row: int, *, numbered: bool) -> str | None:
+    """What the empty side of bead ``row`` says when it moved (``moved``: :func:`moved_rows`): which way
+    (and, when rows are numbered, where) the other version tells it; None for a bead that did not move."""
+    if row not in moved:
+        return None
+    there = moved[row]
     return ("↓ told further down" if there > row else "↑ told further up") + (f" (#{there})" if numbered else "")
 
 

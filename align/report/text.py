@@ -127,7 +127,7 @@ def pairs_table(result: PairResult, *, bidi: bool, marked: bool) -> Table:
     facts = {side: facts_on(result, side) for side in SIDES}
     moved = moved_rows(result)
     for number, bead in enumerate(result.beads):
-        elsewhere = told_elsewhere(number, moved[number], numbered=True) if number in moved else None
+        elsewhere = told_elsewhere(moved, number, numbered=True)
         cells = [bead_cell(result, bead, side, facts[side], bidi=bidi, marked=marked, max_lines=PAIR_LINES,
                            elsewhere=elsewhere) for side in SIDES]
         score = f"{bead.score:.2f}" if is_two_sided(bead) else "moved" if elsewhere else "only"

@@ -35,7 +35,7 @@ def side_by_side(result: PairResult, *, bidi: bool, marked: bool) -> Table:
     facts = {side: facts_on(result, side) for side in SIDES}
     moved = moved_rows(result)
     for number, bead in enumerate(result.beads):
-        elsewhere = told_elsewhere(number, moved[number], numbered=False) if number in moved else None
+        elsewhere = told_elsewhere(moved, number, numbered=False)
         source_cell, target_cell = (bead_cell(result, bead, side, facts[side], bidi=bidi, marked=marked, elsewhere=elsewhere)
                                     for side in SIDES)
         score = f"{bead.score:.2f}" if is_two_sided(bead) else ""
