@@ -35,6 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from align.sentalign import group_units
 from align.types import Bead
 from embeddings.margin import knn_mean, ratio_margin
 
@@ -143,20 +144,14 @@ def bead_margins(beads: Sequence[Bead], source: Side, target: Side) -> np.ndarra
     both = [n for n, bead in enumerate(beads) if bead.source and bead.target]
     if not both:
         return margins
-    source_units = _units([beads[n].source for n in both], source.vectors)
-    target_units = _units([beads[n].target for n in both], target.vectors)
+    source_units = group_units([beads[n].source for n in both], source.vectors)
+    target_units = group_units([beads[n].target for n in both], target.vectors)
     margins[both] = ratio_margin(
         np.einsum("ij,ij->i", source_units, target_units),
         knn_mean(source_units, source.background.pool, BACKGROUND_K),
         knn_mean(target_units, target.background.pool, BACKGROUND_K),
     )
     return margins
-
-
-def _units(groups: Sequence[tuple[int, ...]], vectors: np.ndarray) -> np.ndarray:
-    """Unit vectors of summed sentence groups."""
-    sums = np.stack([vectors[list(group)].sum(axis=0) for group in groups])
-    return sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), np.finfo(np.float32).tiny)
 
 
 def score_alignment(beads: Sequence[Bead], source: Side, target: Side) -> PairScore:

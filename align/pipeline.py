@@ -18,7 +18,7 @@ from align.clauses import text_length
 from align.errors import UnsupportedLanguageError
 from align.facts import find_facts
 from align.ingest import ingest_text, load_document
-from align.moved import moved_beads, with_moved
+from align.moved import moved_beads, release_moved, with_moved
 from align.segment import (
     broken_boundaries,
     segment,
@@ -87,21 +87,26 @@ def align_embedded(
 ) -> list[Bead]:
     """Sentence alignment of two embedded documents (the pure DP plus its anchors).
 
+    Sentences told at another place in the other version are left alone
+    (:func:`align.moved.release_moved`), for :func:`one_sided` to pair them.
     ``symbols``: both documents' :func:`align.symbols.read_symbols`, read here when not given.
     """
     src_texts, tgt_texts = sentence_texts(source), sentence_texts(target)
     src_symbols, tgt_symbols = symbols or (read_symbols(source), read_symbols(target))
-    return align_embeddings(
+    src_lens, tgt_lens = _lengths(source), _lengths(target)
+    shared = shared_anchors(src_symbols.keys, tgt_symbols.keys)
+    beads = align_embeddings(
         source_emb,
         target_emb,
-        _lengths(source),
-        _lengths(target),
-        shared=shared_anchors(src_symbols.keys, tgt_symbols.keys),
+        src_lens,
+        tgt_lens,
+        shared=shared,
         src_glue=np.array(weak_boundaries(src_texts), dtype=bool),
         tgt_glue=np.array(weak_boundaries(tgt_texts), dtype=bool),
         src_broken=np.array(broken_boundaries(src_texts), dtype=bool),
         tgt_broken=np.array(broken_boundaries(tgt_texts), dtype=bool),
     )
+    return release_moved(beads, source_emb, target_emb, src_lens, tgt_lens, shared)
 
 
 def one_sided(

@@ -28,6 +28,7 @@ cost, so the aligner needs no encoder of its own.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -82,6 +83,12 @@ def summed_units(emb: np.ndarray, max_side: int) -> np.ndarray:
         sums = prefix[k:] - prefix[:-k]
         out[k - 1, k:] = sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-9)
     return out
+
+
+def group_units(groups: Sequence[tuple[int, ...]], vectors: np.ndarray) -> np.ndarray:
+    """Unit vectors of summed sentence groups (a bead side's vector, as :func:`summed_units` makes them)."""
+    sums = np.stack([vectors[list(group)].sum(axis=0) for group in groups])
+    return sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), np.finfo(np.float32).tiny)
 
 
 def window_sums(values: np.ndarray, max_side: int) -> np.ndarray:

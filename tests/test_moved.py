@@ -10,10 +10,11 @@ import json
 from pathlib import Path
 
 import jsonschema
+import numpy as np
 import pytest
 from rich.console import Console
 
-from align.moved import with_moved
+from align.moved import moved_beads, release_moved, with_moved
 from align.pipeline import pair_documents, prepare
 from align.report.jsonout import render_json
 from align.report.text import render_text
@@ -106,3 +107,50 @@ def test_with_moved_puts_each_pair_where_its_first_source_sentence_was():
     assert with_moved(beads, moved) == [Bead((0,), (0,), 0.9), Bead((1,), (2,), 0.8), Bead((2, 3), (1,), 0.7),
                                         Bead((4,), (), 0.0)]
     assert with_moved(beads, []) == beads
+
+
+def test_a_moved_sentence_the_aligner_glued_to_a_neighbour_is_taken_out_and_paired(use):
+    """The French report on the Birkenhead murder tells where and when the body was found three sentences
+    later than the English: the aligner glued it into the bead of the sentence it now follows, and the
+    English copy was flagged as missing from the French."""
+    english = prepare((ROOT / "tests" / "fixtures" / "facts" / "taxi.en.txt").read_text(encoding="utf-8"), lang="en")
+    french = prepare((ROOT / "tests" / "fixtures" / "facts" / "taxi.fr.txt").read_text(encoding="utf-8"), lang="fr")
+    sentences = [s.text for s in french.sentences]
+    found = sentences[2]
+    rest = sentences[:2] + sentences[3:]
+    moved_text = "\n\n".join(rest[:5] + [found] + rest[5:]) + "\n"
+    result = pair_documents(english, prepare(moved_text, lang="fr"), use)
+    at = [s.text for s in result.target.sentences].index(found)
+    assert any(bead.target == (at,) and not bead.source for bead in result.beads)
+    pair = next(b for b in result.moved if at in b.target)
+    assert sentences_of(result, "source", pair.source)[0].startswith("The 44-year-old was found at 7.55am")
+    sentence_facts = {(f.side, f.start) for f in result.facts if f.kind == "sentence"}
+    assert ("target", result.target.sentences[at].start) not in sentence_facts
+    assert not any(side == "source" and start == result.source.sentences[pair.source[0]].start
+                   for side, start in sentence_facts)
+
+
+def unit_rows(*rows: list[float]) -> np.ndarray:
+    vectors = np.array(rows, dtype=np.float32)
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def test_release_moved_frees_a_glued_member_whose_translation_is_alone_elsewhere():
+    # Source sentence 2 is glued to 1's bead; its translation is target 3, alone at the end.
+    src = unit_rows([1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1])
+    tgt = unit_rows([1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 0, 1], [0, 0, 1, 0])
+    lens = np.full(4, 50)
+    glued = [Bead((0,), (0,), 1.0), Bead((1, 2), (1,), 0.7), Bead((3,), (2,), 1.0), Bead((), (3,), 0.0)]
+    released = release_moved(glued, src, tgt, lens, lens)
+    assert released == [Bead((0,), (0,), 1.0), Bead((1,), (1,), 1.0), Bead((2,), (), 0.0), Bead((3,), (2,), 1.0),
+                        Bead((), (3,), 0.0)]
+    assert moved_beads(released, src, tgt, lens, lens) == [Bead((2,), (3,), 1.0)]
+
+
+def test_release_moved_keeps_a_member_its_bead_partner_translates():
+    # Target 1 is closest to source 2 (its translation), though 2's own closest is the lonely target 3.
+    src = unit_rows([1, 0, 0, 0, 0], [0, 1, 0, 0, 0], [0, 0, 1, 0, 0], [0, 0, 0, 1, 0])
+    tgt = unit_rows([1, 0, 0, 0, 0], [0, 0.3, 0.9, 0, 0.3], [0, 0, 0, 1, 0], [0, 0, 1, 0, 0.1])
+    lens = np.full(4, 50)
+    beads = [Bead((0,), (0,), 1.0), Bead((1, 2), (1,), 0.8), Bead((3,), (2,), 1.0), Bead((), (3,), 0.0)]
+    assert release_moved(beads, src, tgt, lens, lens) == beads
