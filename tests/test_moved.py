@@ -154,3 +154,15 @@ def test_release_moved_keeps_a_member_its_bead_partner_translates():
     lens = np.full(4, 50)
     beads = [Bead((0,), (0,), 1.0), Bead((1, 2), (1,), 0.8), Bead((3,), (2,), 1.0), Bead((), (3,), 0.0)]
     assert release_moved(beads, src, tgt, lens, lens) == beads
+
+
+def test_release_moved_frees_a_sentence_glued_in_both_versions():
+    # Source 2 is glued to 1's bead, its translation target 3 to the next bead, both at an end.
+    src = unit_rows([1, 0, 0, 0, 0], [0, 1, 0, 0, 0], [0, 0, 1, 0, 0], [0, 0, 0, 1, 0], [0, 0, 0, 0, 1])
+    tgt = unit_rows([1, 0, 0, 0, 0], [0, 1, 0, 0, 0], [0, 0, 0, 1, 0], [0, 0, 1, 0, 0], [0, 0, 0, 0, 1])
+    lens = np.full(5, 50)
+    glued = [Bead((0,), (0,), 1.0), Bead((1, 2), (1,), 0.7), Bead((3,), (2, 3), 0.7), Bead((4,), (4,), 1.0)]
+    released = release_moved(glued, src, tgt, lens, lens)
+    assert released == [Bead((0,), (0,), 1.0), Bead((1,), (1,), 1.0), Bead((2,), (), 0.0), Bead((3,), (2,), 1.0),
+                        Bead((), (3,), 0.0), Bead((4,), (4,), 1.0)]
+    assert moved_beads(released, src, tgt, lens, lens) == [Bead((2,), (3,), 1.0)]
