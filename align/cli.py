@@ -82,11 +82,12 @@ def _stdout_console() -> Console:
 
 def _pair_result(args: argparse.Namespace, *, progress: bool, facts: bool = True):
     from align.pipeline import load, pair_documents
-    from embeddings import load_encoder
+    from embeddings import load_encoder, loading_beside
 
-    source = load(args.source, lang=args.src_lang, presegmented=args.presegmented)
-    target = load(args.target, lang=args.tgt_lang, presegmented=args.presegmented)
     encoder = load_encoder(args.model, progress=progress)
+    with loading_beside(encoder):
+        source = load(args.source, lang=args.src_lang, presegmented=args.presegmented)
+        target = load(args.target, lang=args.tgt_lang, presegmented=args.presegmented)
     return pair_documents(source, target, encoder, facts=facts)
 
 

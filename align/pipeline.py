@@ -29,7 +29,7 @@ from align.segment import (
 from align.sentalign import align_embeddings
 from align.symbols import Symbols, read_beside, read_symbols
 from align.types import Bead, Block, Document, Fact, PairResult
-from embeddings import Encoder, load_encoder
+from embeddings import Encoder, load_encoder, loading_beside
 
 log = logging.getLogger(__name__)
 
@@ -149,9 +149,10 @@ def pair(
     ``model`` is an encoder, or a name for :func:`embeddings.load_encoder`
     (default USE multilingual v3).
     """
-    src_doc = source if isinstance(source, Document) else prepare(source, lang=src_lang, presegmented=presegmented)
-    tgt_doc = target if isinstance(target, Document) else prepare(target, lang=tgt_lang, presegmented=presegmented)
     encoder = model if isinstance(model, Encoder) else load_encoder(model)
+    with loading_beside(encoder):
+        src_doc = source if isinstance(source, Document) else prepare(source, lang=src_lang, presegmented=presegmented)
+        tgt_doc = target if isinstance(target, Document) else prepare(target, lang=tgt_lang, presegmented=presegmented)
     return pair_documents(src_doc, tgt_doc, encoder, facts=facts)
 
 

@@ -62,6 +62,10 @@ class _LazyEncoder:
                 log.debug("built %s in %.2fs", self.name, time.perf_counter() - started)
             return self._model
 
+    def load(self) -> None:
+        """Load the model now rather than on first use (see :func:`embeddings.loading_beside`)."""
+        self._loaded()
+
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         return encode_in_chunks(
             lambda chunk: self._encode_chunk(self._loaded(), chunk),

@@ -10,6 +10,8 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -24,10 +26,11 @@ from embeddings import (
     knn_mean,
     lending_core,
     load_encoder,
+    loading_beside,
     margin_matrix,
     ratio_margin,
 )
-from embeddings.backends import NativeUseTokenizer, UseEncoder
+from embeddings.backends import NativeUseTokenizer, UseEncoder, _LazyEncoder
 from embeddings.cache import LEGACY_CACHE_FILE
 from embeddings.calibration import PROBE_TEXTS, shared_direction
 from embeddings.encoder import (
@@ -223,6 +226,49 @@ def test_use_encoder_steps_aside_while_a_core_is_lent(use_encoder: Encoder) -> N
         assert backend.threads == max(1, available_cores() - 1)
     use_encoder.encode(["Le ministre est arrivé à Tripoli."])
     assert backend.threads == available_cores()
+
+
+class SlowLoadingEncoder(_LazyEncoder):
+    """A lazy encoder whose model takes a while to build, and fails to when told to."""
+
+    name = "slow-fake"
+    dim = 8
+    languages = None
+    default_chunk_size = 4
+
+    def __init__(self, *, fail: bool = False) -> None:
+        super().__init__()
+        self.fail = fail
+        self.built_in: list[str] = []
+
+    def _build(self) -> object:
+        time.sleep(0.2)
+        self.built_in.append(threading.current_thread().name)
+        if self.fail:
+            raise ModelNotAvailableError("slow-fake: no such model")
+        return object()
+
+    def _encode_chunk(self, model: object, chunk: list[str]) -> np.ndarray:
+        return np.stack([fake_vector(text, self.dim) for text in chunk])
+
+
+def test_the_model_loads_beside_other_work_once_and_is_ready_after_it(tmp_path: Path) -> None:
+    slow = SlowLoadingEncoder()
+    encoder = CachedEncoder(slow, tmp_path)  # a wrapper passes the load on
+    with loading_beside(encoder):
+        assert slow.built_in == []  # the block's own work starts at once
+    assert len(slow.built_in) == 1
+    assert (slow.built_in[0] != threading.current_thread().name) == (available_cores() >= 2)
+    encoder.encode(["Le ministre est arrivé à Tripoli."])
+    assert len(slow.built_in) == 1
+
+
+def test_a_model_that_fails_to_load_beside_fails_the_first_encode() -> None:
+    encoder = SlowLoadingEncoder(fail=True)
+    with loading_beside(encoder):
+        pass
+    with pytest.raises(ModelNotAvailableError):
+        encoder.encode(["Le ministre est arrivé à Tripoli."])
 
 
 # --- cache ------------------------------------------------------------------------------
