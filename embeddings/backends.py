@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from align.errors import ModelNotAvailableError
+
 from .encoder import available_cores, encode_in_chunks, encoding_threads
 
 log = logging.getLogger(__name__)
@@ -175,8 +177,12 @@ class SentenceTransformerEncoder(_LazyEncoder):
             from transformers.utils import logging as transformers_logging
 
             transformers_logging.disable_progress_bar()
-        # A directory path never touches the network; local_files_only guards its remote code.
-        return SentenceTransformer(str(self.model_dir), device="cpu", local_files_only=True)
+        try:
+            # A directory path never touches the network; local_files_only guards its remote code.
+            return SentenceTransformer(str(self.model_dir), device="cpu", local_files_only=True)
+        except Exception as error:  # noqa: BLE001 (any folder can be passed: what fails to load is the user's input)
+            reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+            raise ModelNotAvailableError(f"{self.model_dir}: not a sentence-transformers model that loads ({reason})") from error
 
     @property  # type: ignore[override]
     def dim(self) -> int:

@@ -201,6 +201,16 @@ def test_unknown_sentence_transformer_fails_cleanly_without_download(no_network:
     assert "no-such-org/no-such-sentence-model" in str(raised.value)
 
 
+def test_a_folder_that_is_no_model_fails_as_bad_input(no_network: None, tmp_path: Path) -> None:
+    (tmp_path / "config.json").write_text("{not json", encoding="utf-8")
+    for folder in (tmp_path, SEEDS):
+        encoder = load_encoder(str(folder), cache_dir=False)
+        with pytest.raises(ModelNotAvailableError) as raised:
+            encoder.encode(["Le ministre est arrivé à Tripoli."])
+        assert str(folder.resolve()) in str(raised.value)
+        assert "\n" not in str(raised.value)
+
+
 def test_chunked_encoding_with_progress_matches_one_batch() -> None:
     encoder = CountingEncoder()
     texts = [f"sentence {i}" for i in range(10)]
