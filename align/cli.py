@@ -149,15 +149,16 @@ def run_batch_command(args: argparse.Namespace) -> int:
     return EXIT_PARTIAL if result.skipped else EXIT_OK
 
 
+OWN_LOGGERS = ("align", "embeddings")
 COMMANDS = {"pair": run_pair, "view": run_view, "batch": run_batch_command}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.ERROR if getattr(args, "quiet", False) else logging.WARNING,
-        format="align: %(message)s",
-    )
+    # Warnings are align's own; the libraries it reads with (trafilatura's "discarding data: None") speak on errors only.
+    logging.basicConfig(level=logging.ERROR, format="align: %(message)s")
+    for package in OWN_LOGGERS:
+        logging.getLogger(package).setLevel(logging.ERROR if getattr(args, "quiet", False) else logging.WARNING)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a hub at run time
     try:
         return COMMANDS[args.command](args)

@@ -405,8 +405,9 @@ def html_to_text(source: str) -> Extracted:
         if title_span is not None and title_span[1] <= spans[0][0]:
             spans.insert(0, title_span)
     if not spans:
-        logger.warning("no main text found in the HTML page; keeping all visible text")
         spans = locator.block_runs()
+        if spans:  # with no visible text at all, the caller's "no text content" says it all
+            logger.warning("no main text found in the HTML page; keeping all visible text")
     out = _MappedText()
     for start, end in spans:
         out.begin_unit()

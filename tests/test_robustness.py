@@ -122,6 +122,14 @@ def test_bad_input_is_one_clear_line(tmp_path: Path, kind: str) -> None:
     assert proc.stdout == ""
 
 
+def test_a_page_with_no_visible_text_is_one_clear_line(tmp_path: Path) -> None:
+    """Not also the HTML extractor's own warnings, nor a fallback warning for a fallback that finds nothing."""
+    page = tmp_path / "page.html"
+    page.write_text("<html><head><script>var a = 1;</script></head><body></body></html>", encoding="utf-8")
+    proc = run_align(tmp_path, "pair", FRENCH, page, fake=True)
+    assert_one_line_error(proc, EXIT_INPUT, str(page), "no text")
+
+
 def test_legacy_encodings_align_like_utf8(tmp_path: Path, model_cache: Path) -> None:
     """cp1252 French and cp1256 Arabic files, with the real model, align as their UTF-8 originals do."""
     french, arabic = FRENCH.read_text(encoding="utf-8"), ARABIC.read_text(encoding="utf-8")
