@@ -267,10 +267,11 @@ def test_the_model_loads_beside_other_work_once_and_is_ready_after_it(tmp_path: 
     encoder = CachedEncoder(slow, tmp_path)  # a wrapper passes the load on
     with loading_beside(encoder):
         assert slow.built_in == []  # the block's own work starts at once
-    assert len(slow.built_in) == 1
-    assert (slow.built_in[0] != threading.current_thread().name) == (available_cores() >= 2)
+    spare_core = available_cores() >= 2
+    # Built in another thread by the end of the block where a core is spare; on first use otherwise.
+    assert slow.built_in == (["model-load"] if spare_core else [])
     encoder.encode(["Le ministre est arrivé à Tripoli."])
-    assert len(slow.built_in) == 1
+    assert slow.built_in == (["model-load"] if spare_core else [threading.current_thread().name])
 
 
 def test_a_model_that_fails_to_load_beside_fails_the_first_encode() -> None:
