@@ -49,8 +49,7 @@ def moved_beads(
     """
     shared = shared or {}
     found: list[Bead] = []
-    src_alone = [i for bead in beads if not bead.target for i in bead.source]
-    tgt_alone = [j for bead in beads if not bead.source for j in bead.target]
+    src_alone, tgt_alone = _alone(beads)
     for _ in range(MAX_PASSES):
         if not (src_alone and tgt_alone):
             break
@@ -145,8 +144,7 @@ def _loose(beads: list[Bead], src: np.ndarray, tgt: np.ndarray) -> tuple[set[int
     closest sentence is alone taken out; 10% with glued pairs too.
     """
     src_at, tgt_at = _ends(beads, "source"), _ends(beads, "target")
-    src_alone = [i for bead in beads if not bead.target for i in bead.source]
-    tgt_alone = [j for bead in beads if not bead.source for j in bead.target]
+    src_alone, tgt_alone = _alone(beads)
     alone_src, alone_tgt = set(src_alone), set(tgt_alone)
     src_from = src_alone + [i for i, k in src_at.items() if len(beads[k].source) > 1]
     tgt_from = tgt_alone + [j for j, k in tgt_at.items() if len(beads[k].target) > 1]
@@ -176,6 +174,12 @@ def _loose(beads: list[Bead], src: np.ndarray, tgt: np.ndarray) -> tuple[set[int
         if bead_j is not None:
             loose_tgt.add(j)
     return loose_src, loose_tgt
+
+
+def _alone(beads: list[Bead]) -> tuple[list[int], list[int]]:
+    """The source and the target sentences in one-sided beads, in order."""
+    return ([i for bead in beads if not bead.target for i in bead.source],
+            [j for bead in beads if not bead.source for j in bead.target])
 
 
 def _ends(beads: list[Bead], side: str) -> dict[int, int]:
