@@ -6,6 +6,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from typing import Protocol, runtime_checkable
 
@@ -134,20 +135,54 @@ def encode_in_chunks(
     chunk_size: int,
     progress: bool = False,
     label: str = "Embedding",
+    concurrent: bool = False,
 ) -> np.ndarray:
     """Encode ``texts`` chunk by chunk (bounded memory), optionally with a progress bar.
 
     Each chunk is still one batch for the model, which is what makes encoders fast.
+    ``concurrent``: chunks run in threads, as many at once as :func:`encoding_threads`
+    allows when each starts (so a lent core is left alone, and taken back chunk by
+    chunk); for a model whose forward pass releases Python's lock, on one BLAS thread each.
     """
     texts = list(texts)
     out = np.empty((len(texts), dim), dtype=np.float32)
+    chunks = [(start, texts[start : start + chunk_size]) for start in range(0, len(texts), chunk_size)]
+
+    def run(start: int, chunk: list[str]) -> int:
+        out[start : start + len(chunk)] = encode_chunk(chunk)
+        return len(chunk)
+
     with _progress_bar(label, len(texts), enabled=progress and len(texts) > chunk_size) as advance:
-        for start in range(0, len(texts), chunk_size):
-            chunk = texts[start : start + chunk_size]
-            out[start : start + len(chunk)] = encode_chunk(chunk)
-            advance(len(chunk))
+        if concurrent and len(chunks) > 1 and available_cores() > 1:
+            _run_concurrently(run, chunks, advance)
+        else:
+            for start, chunk in chunks:
+                advance(run(start, chunk))
     log.debug("%s: encoded %d texts", label, len(texts))
     return normalise_rows(out)
+
+
+def _run_concurrently(
+    run: Callable[[int, list[str]], int], chunks: list[tuple[int, list[str]]], advance: Callable[[int], None]
+) -> None:
+    """Run ``run(start, chunk)`` for every chunk on a thread pool, never more at once than :func:`encoding_threads`."""
+    pending: set[Future[int]] = set()
+
+    def settle(done: set[Future[int]]) -> None:
+        for future in done:
+            advance(future.result())  # re-raises a chunk's error in the caller's thread
+
+    with ThreadPoolExecutor(max_workers=available_cores(), thread_name_prefix="encode") as pool:
+        try:
+            for start, chunk in chunks:
+                while len(pending) >= encoding_threads():
+                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    settle(done)
+                pending.add(pool.submit(run, start, chunk))
+            settle(wait(pending).done)
+        finally:
+            for future in pending:
+                future.cancel()
 
 
 @contextmanager

@@ -229,13 +229,78 @@ def test_a_lent_core_is_taken_back_once_the_work_beside_ends() -> None:
     assert encoding_threads() == cores
 
 
-def test_use_encoder_steps_aside_while_a_core_is_lent(use_encoder: Encoder) -> None:
-    backend = use_encoder._loaded()._model  # type: ignore[attr-defined]
+def test_use_encoder_steps_aside_while_a_core_is_lent(use_encoder: Encoder, monkeypatch: pytest.MonkeyPatch) -> None:
+    backend = use_encoder._loaded()  # type: ignore[attr-defined]
+    monkeypatch.setattr(use_encoder, "chunk_size", 2)
+    texts = [f"Le ministre est arrivé à Tripoli le {day} juillet." for day in range(1, 9)]
+    widths = []
+    original = backend.encode
+
+    def watched(chunk: list[str]) -> np.ndarray:
+        widths.append(numpy_blas_threads())
+        return original(chunk)
+
+    monkeypatch.setattr(backend, "encode", watched)
     with lending_core(lambda: True):
-        use_encoder.encode(["Le ministre est arrivé à Tripoli."])
-        assert backend.threads == max(1, available_cores() - 1)
-    use_encoder.encode(["Le ministre est arrivé à Tripoli."])
-    assert backend.threads == available_cores()
+        lent = use_encoder.encode(texts)
+    alone = use_encoder.encode(texts)
+    # Every chunk runs on one BLAS thread, lent core or not: more threads than cores is what makes it slow.
+    assert widths and set(widths) == {1}
+    np.testing.assert_array_equal(lent, alone)
+
+
+def numpy_blas_threads() -> int:
+    """Threads of the BLAS numpy calls (faiss and others bundle their own)."""
+    from threadpoolctl import threadpool_info
+
+    return max(info["num_threads"] for info in threadpool_info()
+               if info["user_api"] == "blas" and "numpy" in Path(info["filepath"]).parent.name)
+
+
+class SlowEncoder(CountingEncoder):
+    """Records how many of its batches run at once (each waits a little, so overlapping ones do overlap)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.running = 0
+        self.widest = 0
+        self._lock = threading.Lock()
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        with self._lock:
+            self.running += 1
+            self.widest = max(self.widest, self.running)
+        time.sleep(0.02)
+        try:
+            return super().encode(texts)
+        finally:
+            with self._lock:
+                self.running -= 1
+
+
+def test_concurrent_chunks_match_one_batch_and_leave_a_lent_core_alone() -> None:
+    texts = [f"sentence {i}" for i in range(24)]
+    expected = CountingEncoder().encode(texts)
+    encoder = SlowEncoder()
+    both = encode_in_chunks(encoder.encode, texts, encoder.dim, chunk_size=3, progress=True, concurrent=True)
+    np.testing.assert_allclose(both, expected, atol=1e-6)
+    assert sorted(map(tuple, encoder.batches)) == sorted(tuple(texts[i:i + 3]) for i in range(0, 24, 3))
+    assert encoder.widest == min(available_cores(), 8)
+    encoder = SlowEncoder()
+    with lending_core(lambda: True):
+        lent = encode_in_chunks(encoder.encode, texts, encoder.dim, chunk_size=3, concurrent=True)
+    np.testing.assert_allclose(lent, expected, atol=1e-6)
+    assert encoder.widest == max(1, available_cores() - 1)
+
+
+def test_a_failing_chunk_fails_the_concurrent_encoding() -> None:
+    def encode(chunk: list[str]) -> np.ndarray:
+        if "bad" in chunk:
+            raise ValueError("bad chunk")
+        return np.ones((len(chunk), 4), dtype=np.float32)
+
+    with pytest.raises(ValueError, match="bad chunk"):
+        encode_in_chunks(encode, ["a", "b", "bad", "c", "d", "e"], 4, chunk_size=2, concurrent=True)
 
 
 class SlowLoadingEncoder(_LazyEncoder):
