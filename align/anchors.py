@@ -15,6 +15,8 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 from align.atoms import find_dates, find_names, find_numbers, word_skeletons
+from align.segment import sentence_texts
+from align.types import Document
 
 MIN_NAME_SKELETON = 3  # shorter consonant skeletons ("tj", "hr") match by chance
 # A key found in more sentences than this on either side ("un", a year the report is
@@ -47,6 +49,11 @@ def sentence_keys(text: str, lang: str | None = None) -> frozenset[str]:
     dates = {key for atom in find_dates(text, lang) for key in atom.keys}
     numbers = {key for atom in find_numbers(text) for key in atom.keys}
     return frozenset(numbers | dates | {f"name:{key}" for key in names})
+
+
+def document_keys(doc: Document) -> list[frozenset[str]]:
+    """Every sentence's :func:`sentence_keys`: all the aligner needs of what a segmented document states."""
+    return [sentence_keys(text, doc.lang) for text in sentence_texts(doc)]
 
 
 def shared_anchors(src_keys: Sequence[frozenset[str]], tgt_keys: Sequence[frozenset[str]]) -> dict[tuple[int, int], float]:

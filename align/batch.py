@@ -43,6 +43,7 @@ from rich.progress import (
 from rich.table import Table
 from threadpoolctl import threadpool_limits
 
+from align.anchors import document_keys
 from align.errors import AlignError, InputError
 from align.ingest import guess_format, read_text
 from align.match import (
@@ -260,6 +261,11 @@ class Embedded:
     lengths: np.ndarray
 
     @cached_property
+    def keys(self) -> list[frozenset[str]]:
+        """The sentences' anchor keys, all that aligning needs: read once for every pair the document is in."""
+        return document_keys(self.doc)
+
+    @cached_property
     def symbols(self) -> Symbols:
         """What the sentences state: read once for every pair the document is in."""
         return read_symbols(self.doc)
@@ -282,7 +288,7 @@ def score_shard(
         s_side = Side(s.vectors, s.lengths, backgrounds[source, t.doc.lang])
         t_side = Side(t.vectors, t.lengths, backgrounds[target, s.doc.lang])
         if could_match(s_side, t_side):
-            beads = align_embedded(s.doc, t.doc, s.vectors, t.vectors, (s.symbols, t.symbols))
+            beads = align_embedded(s.doc, t.doc, s.vectors, t.vectors, (s.keys, t.keys))
             out.append((source, target, score_alignment(beads, s_side, t_side)))
         else:
             out.append((source, target, UNALIGNED))

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from align.anchors import shared_anchors
+from align.anchors import document_keys, shared_anchors
 from align.clauses import text_length
 from align.errors import UnsupportedLanguageError
 from align.facts import find_facts
@@ -27,7 +27,7 @@ from align.segment import (
     weak_boundaries,
 )
 from align.sentalign import align_embeddings
-from align.symbols import Symbols, read_beside, read_symbols
+from align.symbols import Symbols, read_beside
 from align.types import Bead, Block, Document, Fact, PairResult
 from embeddings import Encoder, load_encoder, loading_beside
 
@@ -83,18 +83,19 @@ def align_embedded(
     target: Document,
     source_emb: np.ndarray,
     target_emb: np.ndarray,
-    symbols: tuple[Symbols, Symbols] | None = None,
+    keys: tuple[Sequence[frozenset[str]], Sequence[frozenset[str]]] | None = None,
 ) -> list[Bead]:
     """Sentence alignment of two embedded documents (the pure DP plus its anchors).
 
     Sentences told at another place in the other version are left alone
     (:func:`align.moved.release_moved`), for :func:`one_sided` to pair them.
-    ``symbols``: both documents' :func:`align.symbols.read_symbols`, read here when not given.
+    ``keys``: both documents' anchor keys (:func:`align.anchors.document_keys`, or
+    :attr:`align.symbols.Symbols.keys`), read here when not given.
     """
     src_texts, tgt_texts = sentence_texts(source), sentence_texts(target)
-    src_symbols, tgt_symbols = symbols or (read_symbols(source), read_symbols(target))
+    src_keys, tgt_keys = keys or (document_keys(source), document_keys(target))
     src_lens, tgt_lens = _lengths(source), _lengths(target)
-    shared = shared_anchors(src_symbols.keys, tgt_symbols.keys)
+    shared = shared_anchors(src_keys, tgt_keys)
     beads = align_embeddings(
         source_emb,
         target_emb,
@@ -165,7 +166,7 @@ def pair_documents(source: Document, target: Document, encoder: Encoder, *, fact
         source_emb, target_emb = embed_many([source, target], encoder)
     source_symbols, target_symbols = read()
     symbols = (source_symbols, target_symbols)
-    beads = align_embedded(source, target, source_emb, target_emb, symbols)
+    beads = align_embedded(source, target, source_emb, target_emb, (source_symbols.keys, target_symbols.keys))
     found, moved = one_sided(source, target, beads, encoder, source_emb, target_emb, symbols) if facts else ([], [])
     return PairResult(source=source, target=target, beads=beads, facts=found, moved=moved)
 

@@ -20,9 +20,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from align import atoms
-from align.anchors import sentence_keys
+from align.anchors import document_keys
 from align.clauses import split_clauses
-from align.segment import sentence_texts
 from align.types import Document
 from embeddings import lending_core
 from embeddings.encoder import available_cores
@@ -37,7 +36,7 @@ BESIDE_MIN_SENTENCES = 200
 class Symbols:
     """Per sentence of a document: its anchor keys, what it states, its atoms and its clauses.
 
-    ``keys`` are :func:`align.anchors.sentence_keys`; ``profiles`` are
+    ``keys`` are :func:`align.anchors.document_keys`; ``profiles`` are
     :func:`align.atoms.profile`, with the names the document glosses elsewhere
     (:func:`align.atoms.with_glosses`); ``atoms`` are :func:`align.atoms.find_atoms`
     and ``clauses`` :func:`align.clauses.split_clauses`, with offsets into the sentence.
@@ -53,7 +52,7 @@ def read_symbols(doc: Document) -> Symbols:
     """Read every sentence of a segmented document."""
     glosses = atoms.glossed_names(doc.text, doc.lang)
     return Symbols(
-        keys=[sentence_keys(text, doc.lang) for text in sentence_texts(doc)],
+        keys=document_keys(doc),
         profiles=[atoms.with_glosses(atoms.profile(s.text, doc.lang), s.text, glosses) for s in doc.sentences],
         atoms=[atoms.find_atoms(s.text, doc.lang) for s in doc.sentences],
         clauses=[split_clauses(s.text) for s in doc.sentences],
