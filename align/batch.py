@@ -267,7 +267,7 @@ class Embedded:
 
     @cached_property
     def symbols(self) -> Symbols:
-        """What the sentences state: read once for every pair the document is in."""
+        """What the sentences state, for the one-sided facts of the document's matches."""
         return read_symbols(self.doc)
 
 
